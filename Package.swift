@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Engine kernels rely on AVX2/FMA on x86_64; without it SIMD fused multiply-adds become scalar calls.
+#if arch(x86_64)
+let optimisation: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+let cOptimisation: [CSetting] = [.unsafeFlags(["-mavx2", "-mfma"])]
+#else
+let optimisation: [SwiftSetting] = []
+let cOptimisation: [CSetting] = []
+#endif
+
+let package = Package(
+    name: "ImageGen",
+    products: [
+        .library(name: "ImageGen", targets: ["Engine", "NN", "Data", "Imaging", "Models", "Experiments"]),
+        .executable(name: "imagegen", targets: ["ImageGenCLI"]),
+        .executable(name: "imagegen-bench", targets: ["Benchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: optimisation),
+        .target(name: "NN", dependencies: ["Engine"], swiftSettings: optimisation),
+        .target(name: "Data", dependencies: ["Engine", "CZlib", "Imaging"], swiftSettings: optimisation),
+        .target(name: "Imaging", dependencies: ["Engine", "CPNG", "CTurboJPEG"], swiftSettings: optimisation),
+        .target(name: "Models", dependencies: ["Engine", "NN"], swiftSettings: optimisation),
+        .target(name: "Experiments", dependencies: ["Engine", "NN", "Data", "Imaging", "Models"], swiftSettings: optimisation),
+        .executableTarget(
+            name: "ImageGenCLI",
+            dependencies: ["Experiments", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: optimisation),
+        .executableTarget(name: "Benchmarks", dependencies: ["Engine", "NN", "Models", "Data"], swiftSettings: optimisation),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "NNTests", dependencies: ["Engine", "NN"]),
+        .testTarget(name: "DataTests", dependencies: ["Engine", "Data", "Imaging"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Engine", "Imaging"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,92 @@
+/// One recorded operation: its inputs on the tape and the pullback that turns the gradient of
+/// its output into gradient contributions to those inputs.
+final class TapeNode {
+    let inputs: [TapeNode]
+    /// Receives the output's gradient; adds each input's contribution with `accumulate`.
+    let pullback: ((TensorStorage) -> Void)?
+    let count: Int
+    let isLeaf: Bool
+    var gradient: TensorStorage?
+
+    init(leafCount: Int) {
+        inputs = []
+        pullback = nil
+        count = leafCount
+        isLeaf = true
+    }
+
+    init(count: Int, inputs: [TapeNode], pullback: @escaping (TensorStorage) -> Void) {
+        self.inputs = inputs
+        self.pullback = pullback
+        self.count = count
+        isLeaf = false
+    }
+
+    /// The gradient buffer, created zeroed on first use.
+    func gradientBuffer() -> UnsafeMutablePointer<Float> {
+        if let g = gradient { return g.pointer }
+        let g = TensorStorage(count: count)
+        gradient = g
+        return g.pointer
+    }
+}
+
+/// Whether operations record pullbacks. Off inside `withoutGradients`.
+public enum GradientMode {
+    nonisolated(unsafe) static var isEnabled = true
+}
+
+/// Runs `body` without recording operations on the tape (for inference and metrics).
+public func withoutGradients<T>(_ body: () throws -> T) rethrows -> T {
+    let previous = GradientMode.isEnabled
+    GradientMode.isEnabled = false
+    defer { GradientMode.isEnabled = previous }
+    return try body()
+}
+
+extension Tensor {
+    /// Builds the result of an operation, recording `pullback` when any operand is on the tape.
+    ///
+    /// The pullback receives the result's gradient and a function that returns the gradient buffer
+    /// of operand `i` (or `nil` when that operand is a constant).
+    static func recording(
+        shape: [Int], storage: TensorStorage, operands: [Tensor],
+        pullback: @escaping (_ gradient: TensorStorage, _ into: (Int) -> UnsafeMutablePointer<Float>?) -> Void
+    ) -> Tensor {
+        guard GradientMode.isEnabled, operands.contains(where: { $0.node != nil }) else {
+            return Tensor(shape: shape, storage: storage, node: nil)
+        }
+        let nodes = operands.map { $0.node }
+        let inputs = nodes.compactMap { $0 }
+        let node = TapeNode(count: storage.count, inputs: inputs) { g in
+            pullback(g) { i in nodes[i]?.gradientBuffer() }
+        }
+        return Tensor(shape: shape, storage: storage, node: node)
+    }
+
+    /// Computes gradients of this scalar with respect to every leaf it depends on, adding them to the
+    /// leaves' `gradient`. Intermediate gradients are released as soon as they have been propagated.
+    public func backward() {
+        precondition(scalarCount == 1, "backward() needs a scalar, got shape \(shape)")
+        guard let root = node else { return }
+        // Iterative depth-first topological order.
+        var order: [TapeNode] = []
+        var visited = Set<ObjectIdentifier>()
+        var stack: [(TapeNode, Bool)] = [(root, false)]
+        while let (n, expanded) = stack.popLast() {
+            if expanded { order.append(n); continue }
+            if !visited.insert(ObjectIdentifier(n)).inserted { continue }
+            stack.append((n, true))
+            for input in n.inputs where !visited.contains(ObjectIdentifier(input)) {
+                stack.append((input, false))
+            }
+        }
+        root.gradientBuffer()[0] += 1
+        for n in order.reversed() {
+            guard let pullback = n.pullback, let g = n.gradient else { continue }
+            pullback(g)
+            if !n.isLeaf && n !== root { n.gradient = nil }
+        }
+        root.gradient = nil
+    }
+}
