@@ -66,10 +66,11 @@ public func withoutGradients<T>(_ body: () throws -> T) rethrows -> T {
 
 extension Tensor {
     /// Builds the result of an operation, recording `pullback` when any operand is on the tape.
+    /// This is how new differentiable operations are defined outside the engine.
     ///
     /// The pullback receives the result's gradient and a function that returns the gradient buffer
     /// of operand `i` (or `nil` when that operand is a constant).
-    static func recording(
+    public static func recording(
         shape: [Int], storage: TensorStorage, operands: [Tensor],
         pullback: @escaping (_ gradient: TensorStorage, _ into: (Int) -> UnsafeMutablePointer<Float>?) -> Void
     ) -> Tensor {

@@ -1,0 +1,158 @@
+import Engine
+import Foundation
+
+/// Problems found in a safetensors file. Every check happens before any tensor data is read.
+public enum SafeTensorsError: Error, CustomStringConvertible, Equatable {
+    case unreadable(path: String, reason: String)
+    case tooSmall(path: String, size: Int)
+    case headerLength(path: String, length: UInt64, fileSize: Int)
+    case headerNotJSON(path: String)
+    case badEntry(path: String, name: String, problem: String)
+    case overlapping(path: String, first: String, second: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): return "\(path): cannot read: \(reason)"
+        case .tooSmall(let path, let size): return "\(path): \(size) bytes is too small for a safetensors file (needs an 8-byte header length)"
+        case .headerLength(let path, let length, let size):
+            return "\(path): header length \(length) does not fit in a file of \(size) bytes (or exceeds 100 MB)"
+        case .headerNotJSON(let path): return "\(path): the header is not a JSON object"
+        case .badEntry(let path, let name, let problem): return "\(path): tensor '\(name)': \(problem)"
+        case .overlapping(let path, let a, let b): return "\(path): tensors '\(a)' and '\(b)' overlap in the data section"
+        }
+    }
+}
+
+/// The safetensors format: an 8-byte little-endian header length, a JSON header naming each tensor's
+/// dtype, shape and byte range, then raw little-endian data. Only F32 tensors are read and written.
+public enum SafeTensors {
+    public static let maximumHeaderLength = 100 << 20
+
+    /// Writes `tensors` (and string `metadata`) atomically to `path`.
+    public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to path: String) throws {
+        var entries: [String] = []
+        var offset = 0
+        let names = tensors.keys.sorted()
+        for name in names {
+            let t = tensors[name]!
+            let end = offset + t.scalarCount * 4
+            entries.append("\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(end)]}")
+            offset = end
+        }
+        if !metadata.isEmpty {
+            let pairs = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }
+            entries.insert("\"__metadata__\":{\(pairs.joined(separator: ","))}", at: 0)
+        }
+        var header = Array("{\(entries.joined(separator: ","))}".utf8)
+        while header.count % 8 != 0 { header.append(0x20) }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(8 + header.count + offset)
+        var length = UInt64(header.count).littleEndian
+        withUnsafeBytes(of: &length) { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: header)
+        for name in names {
+            let t = tensors[name]!
+            UnsafeRawBufferPointer(start: t.storage.pointer, count: t.scalarCount * 4).withMemoryRebound(to: UInt8.self) {
+                bytes.append(contentsOf: $0)
+            }
+        }
+        try AtomicFile.write(bytes, to: path)
+    }
+
+    /// Reads every tensor and the metadata of `path`, validating the header against the file size first.
+    public static func read(_ path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SafeTensorsError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")
+        }
+        return try parse(data, path: path)
+    }
+
+    /// Parses safetensors bytes; `path` names the source in errors.
+    public static func parse(_ data: Data, path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        let size = data.count
+        guard size >= 8 else { throw SafeTensorsError.tooSmall(path: path, size: size) }
+        let length = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard length <= UInt64(size - 8), length <= UInt64(maximumHeaderLength) else {
+            throw SafeTensorsError.headerLength(path: path, length: length, fileSize: size)
+        }
+        let headerEnd = 8 + Int(length)
+        guard let object = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<headerEnd)),
+              let header = object as? [String: Any] else { throw SafeTensorsError.headerNotJSON(path: path) }
+        let dataSize = size - headerEnd
+        var metadata: [String: String] = [:]
+        var ranges: [(name: String, begin: Int, end: Int, shape: [Int])] = []
+        for (name, value) in header {
+            if name == "__metadata__" {
+                guard let dict = value as? [String: Any] else {
+                    throw SafeTensorsError.badEntry(path: path, name: name, problem: "metadata is not an object")
+                }
+                for (k, v) in dict {
+                    guard let s = v as? String else { throw SafeTensorsError.badEntry(path: path, name: name, problem: "metadata value for '\(k)' is not a string") }
+                    metadata[k] = s
+                }
+                continue
+            }
+            guard let entry = value as? [String: Any] else { throw SafeTensorsError.badEntry(path: path, name: name, problem: "entry is not an object") }
+            guard let dtype = entry["dtype"] as? String else { throw SafeTensorsError.badEntry(path: path, name: name, problem: "no dtype") }
+            guard dtype == "F32" else { throw SafeTensorsError.badEntry(path: path, name: name, problem: "dtype \(dtype) is not supported (expected F32)") }
+            guard let shapeValues = entry["shape"] as? [Any], let offsets = entry["data_offsets"] as? [Any], offsets.count == 2 else {
+                throw SafeTensorsError.badEntry(path: path, name: name, problem: "shape or data_offsets missing")
+            }
+            let shape = try shapeValues.map { v -> Int in
+                guard let n = (v as? NSNumber)?.int64Value, n >= 0, n <= Int64(Int32.max) else {
+                    throw SafeTensorsError.badEntry(path: path, name: name, problem: "invalid dimension \(v)")
+                }
+                return Int(n)
+            }
+            let bounds = try offsets.map { v -> Int in
+                guard let n = (v as? NSNumber)?.int64Value, n >= 0, n <= Int64(dataSize) else {
+                    throw SafeTensorsError.badEntry(path: path, name: name, problem: "data offset \(v) outside the \(dataSize)-byte data section")
+                }
+                return Int(n)
+            }
+            var count = 1
+            for d in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: d)
+                guard !overflow, product <= dataSize else {
+                    throw SafeTensorsError.badEntry(path: path, name: name, problem: "shape \(shape) is larger than the file")
+                }
+                count = product
+            }
+            guard bounds[0] <= bounds[1], bounds[1] - bounds[0] == count * 4 else {
+                throw SafeTensorsError.badEntry(path: path, name: name,
+                                                problem: "byte range \(bounds[0])..<\(bounds[1]) does not hold \(count) F32 values of shape \(shape)")
+            }
+            ranges.append((name, bounds[0], bounds[1], shape))
+        }
+        ranges.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+        for (a, b) in zip(ranges, ranges.dropFirst()) where b.begin < a.end {
+            throw SafeTensorsError.overlapping(path: path, first: a.name, second: b.name)
+        }
+        var tensors: [String: Tensor] = [:]
+        data.withUnsafeBytes { raw in
+            for r in ranges {
+                let storage = TensorStorage(count: (r.end - r.begin) / 4, zeroed: false)
+                UnsafeMutableRawBufferPointer(start: storage.pointer, count: r.end - r.begin)
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[(headerEnd + r.begin)..<(headerEnd + r.end)]))
+                tensors[r.name] = Tensor(shape: r.shape, storage: storage)
+            }
+        }
+        return (tensors, metadata)
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+}

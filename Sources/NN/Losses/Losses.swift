@@ -1,0 +1,43 @@
+import Engine
+
+/// Mean squared error over all elements.
+public func mseLoss(predictions: Tensor, targets: Tensor) -> Tensor {
+    (predictions - targets).squared().mean()
+}
+
+/// Mean absolute error over all elements.
+public func l1Loss(predictions: Tensor, targets: Tensor) -> Tensor {
+    (predictions - targets).abs().mean()
+}
+
+/// Binary cross-entropy, mean over elements, with each log clamped at −100 as in PyTorch.
+/// `predictions` are probabilities in [0, 1] of the same shape as `targets`. The gradient with respect to
+/// the predictions is PyTorch's: (p − t) / max(p(1 − p), 10⁻¹²) / n.
+public func binaryCrossEntropy(predictions: Tensor, targets: Tensor) -> Tensor {
+    precondition(predictions.shape == targets.shape,
+                 "binaryCrossEntropy: predictions \(predictions.shape) and targets \(targets.shape) differ")
+    let n = predictions.scalarCount
+    let p = predictions.storage.pointer, t = targets.storage.pointer
+    var total: Double = 0
+    for i in 0..<n {
+        let logP = Swift.max(Double(Foundation.log(p[i])), -100)
+        let logQ = Swift.max(Double(Foundation.log(1 - p[i])), -100)
+        total -= Double(t[i]) * logP + Double(1 - t[i]) * logQ
+    }
+    let out = TensorStorage(count: 1, zeroed: false)
+    out.pointer[0] = Float(total / Double(n))
+    return Tensor.recording(shape: [], storage: out, operands: [predictions, targets]) { g, into in
+        let scale = g.pointer[0] / Float(n)
+        if let d = into(0) {
+            for i in 0..<n { d[i] += scale * (p[i] - t[i]) / Swift.max(p[i] * (1 - p[i]), 1e-12) }
+        }
+        if let d = into(1) {
+            for i in 0..<n {
+                let logP = Swift.max(Foundation.log(p[i]), -100), logQ = Swift.max(Foundation.log(1 - p[i]), -100)
+                d[i] += scale * (logQ - logP)
+            }
+        }
+    }
+}
+
+import Foundation
