@@ -106,8 +106,9 @@ extension Tensor {
         for n in order.reversed() {
             guard let pullback = n.pullback, let g = n.gradient else { continue }
             pullback(g)
-            if !n.isLeaf && n !== root { n.gradient = nil }
+            if !n.isLeaf { n.gradient = nil }
         }
-        root.gradient = nil
+        // A leaf root (a scalar leaf differentiated by itself) keeps its gradient like any other leaf.
+        if !root.isLeaf { root.gradient = nil }
     }
 }
