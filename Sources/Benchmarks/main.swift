@@ -1,1 +1,107 @@
-print("bench")
+import Engine
+import Foundation
+import Models
+import NN
+
+/// Release-build benchmarks: `imagegen-bench [sgemm] [conv] [dense] [cnn3] [cnn5] …` prints one JSON line per workload.
+
+func seconds(_ body: () -> Void) -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// The median over `rounds` of the mean time of `repetitions` calls, after `warmup` calls.
+func timeit(warmup: Int = 3, repetitions: Int = 20, rounds: Int = 3, _ body: () -> Void) -> Double {
+    for _ in 0..<warmup { body() }
+    var times: [Double] = []
+    for _ in 0..<rounds { times.append(seconds { for _ in 0..<repetitions { body() } } / Double(repetitions)) }
+    return times.sorted()[rounds / 2]
+}
+
+func emit(_ fields: [String: Any]) {
+    let data = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+    fflush(stdout)
+}
+
+var rng = RandomGenerator(seed: 0)
+
+func sgemmBenchmark() {
+    for threads in [1, 2] {
+        BLAS.maximumThreads = threads
+        for size in [256, 512, 1024] {
+            let a = Tensor.uniform([size, size], using: &rng), b = Tensor.uniform([size, size], using: &rng)
+            let t = timeit(repetitions: size >= 1024 ? 5 : 20) { _ = Tensor.matmul(a, b) }
+            emit(["workload": "sgemm \(size)x\(size)x\(size)", "threads": threads, "gflops": 2 * Double(size * size * size) / t / 1e9])
+        }
+    }
+    BLAS.maximumThreads = 2
+}
+
+/// Forward + backward of each convolution layer of the article's deep CNN (28×28, batch 32).
+func convolutionBenchmark(kernel: Int) {
+    let batch = 32
+    var totalFlops = 0.0, totalTime = 0.0
+    var layers: [(String, [Int], any Layer, Int)] = []
+    let encoderChannels = [1, 32, 64, 128, 256]
+    var size = 28
+    for i in 0..<4 {
+        let conv = Conv2D(inputChannels: encoderChannels[i], outputChannels: encoderChannels[i + 1], kernelSize: (kernel, kernel),
+                          activation: .identity, using: &rng)
+        layers.append(("encoder.conv\(i + 1)", [batch, size, size, encoderChannels[i]], conv, size * size * encoderChannels[i] * encoderChannels[i + 1]))
+        size /= 2
+    }
+    let decoderChannels = [1, 128, 64, 32, 1]
+    for i in 0..<4 {
+        let deconv = Conv2DTranspose(inputChannels: decoderChannels[i], outputChannels: decoderChannels[i + 1], kernelSize: (kernel, kernel), using: &rng)
+        layers.append(("decoder.deconv\(i + 1)", [batch, 28, 28, decoderChannels[i]], deconv, 28 * 28 * decoderChannels[i] * decoderChannels[i + 1]))
+    }
+    for (name, shape, layer, macsPerKernelTap) in layers {
+        let x = Tensor.uniform(shape, using: &rng).copied(requiresGradient: true)
+        let flops = 3 * 2 * Double(batch * macsPerKernelTap * kernel * kernel)
+        let t = timeit(repetitions: 5) {
+            let y = layer(x)
+            y.sum().backward()
+        }
+        layer.zeroGradients()
+        totalFlops += flops
+        totalTime += t
+        emit(["workload": "\(name) \(kernel)x\(kernel) fwd+bwd", "input": shape, "gflops": flops / t / 1e9, "ms": t * 1e3])
+    }
+    emit(["workload": "all conv layers \(kernel)x\(kernel) fwd+bwd", "gflops": totalFlops / totalTime / 1e9, "ms": totalTime * 1e3])
+}
+
+func trainingRate(_ model: any ImageAutoencoder, batch: Int = 32) -> Double {
+    let optimizer = Adam(learningRate: 1e-3)
+    let x = Tensor.uniform([batch] + model.imageShape, using: &rng)
+    let parameters = model.parameters
+    let t = timeit(warmup: 5, repetitions: 30) {
+        model.zeroGradients()
+        let loss = mseLoss(predictions: model(x), targets: x)
+        loss.backward()
+        optimizer.update(parameters)
+    }
+    return Double(batch) / t
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+let workloads = arguments.isEmpty ? ["sgemm", "conv3", "conv5", "dense", "cnn3", "cnn5"] : Array(arguments)
+for workload in workloads {
+    switch workload {
+    case "sgemm": sgemmBenchmark()
+    case "conv3": convolutionBenchmark(kernel: 3)
+    case "conv5": convolutionBenchmark(kernel: 5)
+    case "dense":
+        emit(["model": "dense AE latent 32", "img_s": trainingRate(DenseAutoencoder(imageShape: [28, 28, 1], latentSize: 32, using: &rng))])
+    case "cnn3":
+        emit(["model": "CNN AE 3x3 (article) latent 32",
+              "img_s": trainingRate(try! ConvAutoencoder(imageShape: [28, 28, 1], configuration: .init(kernelSize: 3), using: &rng))])
+    case "cnn5":
+        emit(["model": "CNN AE 5x5 (code) latent 32",
+              "img_s": trainingRate(try! ConvAutoencoder(imageShape: [28, 28, 1], configuration: .init(kernelSize: 5), using: &rng))])
+    default:
+        FileHandle.standardError.write("unknown workload \(workload)\n".data(using: .utf8)!)
+        exit(2)
+    }
+}

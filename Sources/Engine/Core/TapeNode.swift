@@ -7,9 +7,11 @@ import Darwin
 /// One recorded operation: its inputs on the tape and the pullback that turns the gradient of
 /// its output into gradient contributions to those inputs.
 final class TapeNode {
-    let inputs: [TapeNode]
+    /// Cleared only while the node is being destroyed (see `deinit`).
+    private(set) var inputs: [TapeNode]
     /// Receives the output's gradient; adds each input's contribution with `accumulate`.
-    let pullback: ((TensorStorage) -> Void)?
+    /// Cleared only while the node is being destroyed (see `deinit`).
+    private(set) var pullback: ((TensorStorage) -> Void)?
     let count: Int
     let isLeaf: Bool
     var gradient: TensorStorage?
@@ -34,6 +36,25 @@ final class TapeNode {
         let g = TensorStorage(count: count)
         gradient = g
         return g.pointer
+    }
+
+    /// Tears the graph down iteratively. Released naively, a long chain of nodes (each holding its
+    /// inputs, also captured by its pullback) is freed by one nested deinit per node and overflows the
+    /// stack at a few tens of thousands of operations.
+    deinit {
+        guard !inputs.isEmpty else { return }
+        var pending = inputs
+        inputs = []
+        pullback = nil // drops the closure's references to the inputs, which `pending` now holds
+        while var node = pending.popLast() {
+            // Only a node that nothing else refers to is about to be freed; empty it first so that
+            // its own deinit has nothing left to release recursively.
+            if isKnownUniquelyReferenced(&node) && !node.inputs.isEmpty {
+                pending.append(contentsOf: node.inputs)
+                node.inputs = []
+                node.pullback = nil
+            }
+        }
     }
 }
 
