@@ -157,6 +157,34 @@ import Testing
         #expect(z.gradient!.scalars.allSatisfy { $0.isFinite && $0 > 0 })
     }
 
+    @Test func releasingAVeryDeepGraphDoesNotOverflowTheStack() {
+        // 25,000 steps = 50,000 nodes. backward() is iterative; freeing the graph used to recurse once
+        // per node (each node releasing its inputs from its deinit) and crashed at about 20,000 steps.
+        let x = Tensor(shape: [1], scalars: [0.5], requiresGradient: true)
+        do {
+            var y = x
+            for _ in 0..<25_000 { y = y * 0.999 + x }
+            y.sum().backward()
+        }
+        expectClose(x.gradient!.scalars, [Float((1 - Foundation.pow(0.999, 25_001.0)) / (1 - 0.999))], tolerance: 1e-3)
+        // A graph that is dropped without ever calling backward() is torn down the same way.
+        do {
+            var y = x
+            for _ in 0..<25_000 { y = (y + x).scaled(by: 0.5) }
+            #expect(y.requiresGradient)
+        }
+    }
+
+    @Test func sharedSubgraphSurvivesReleaseOfOneConsumer() {
+        // Tearing down one consumer must not empty nodes that another live tensor still needs.
+        let x = Tensor(shape: [2], scalars: [1, 2], requiresGradient: true)
+        let shared = (x * x).exp()
+        do { _ = (shared * 2).sum() }
+        let kept = shared.sum()
+        kept.backward()
+        expectClose(x.gradient!.scalars, [2 * Float(Foundation.exp(1.0)), 4 * Float(Foundation.exp(4.0))])
+    }
+
     @Test func gradientShapesMatchLeaves() {
         var rng = RandomGenerator(seed: 81)
         let a = randomTensor([2, 3], &rng).copied(requiresGradient: true)
