@@ -70,6 +70,22 @@ import Testing
         #expect(t.scalars.allSatisfy { $0 >= -2 && $0 < 3 })
     }
 
+    @Test func uniformNeverReachesTheUpperBound() {
+        // A state whose first output has all 24 top bits set, so nextUniform() = 1 − 2⁻²⁴, the largest value.
+        // (s1 solves rotl(s1·5, 7)·9 = 0xFFFFFF << 40 | 0x12345; only state word 1 affects the first output.)
+        let extreme = RandomGenerator(stateWords: [0, 2_683_745_057_755_050_816, 0, 0])
+        var rng = extreme
+        #expect(rng.next() >> 40 == 0xFF_FFFF)
+        rng = extreme
+        #expect(rng.nextUniform() == 1 - 1.0 / 16_777_216)
+        // low + (high − low)·u rounds up to `high` in Float32 for such u; [low, high) must still hold.
+        for (low, high) in [(Float(1), Float(2)), (0, 1), (-1, 1), (-0.5, 0.25), (10, 11), (-3, -2)] {
+            rng = extreme
+            let t = Tensor.uniform([1], low: low, high: high, using: &rng)
+            #expect(t.scalar >= low && t.scalar < high, "uniform(\(low), \(high)) gave \(t.scalar)")
+        }
+    }
+
     @Test func normalMomentsAndTails() {
         var rng = RandomGenerator(seed: 6)
         let count = 100_000

@@ -92,7 +92,11 @@ extension Tensor {
     public static func uniform(_ shape: [Int], low: Float = 0, high: Float = 1, using rng: inout RandomGenerator) -> Tensor {
         let s = TensorStorage(count: elementCount(shape), zeroed: false)
         let p = s.pointer, span = high - low
-        for i in 0..<s.count { p[i] = low + span * rng.nextUniform() }
+        for i in 0..<s.count {
+            // Float rounding can carry low + span·u (u < 1) up to `high`; keep the interval half-open.
+            let v = low + span * rng.nextUniform()
+            p[i] = v < high ? v : Swift.max(low, high.nextDown)
+        }
         return Tensor(shape: shape, storage: s)
     }
 
