@@ -59,7 +59,8 @@ public struct Tensor: @unchecked Sendable {
 
     public var requiresGradient: Bool { node != nil }
 
-    /// The accumulated gradient of a leaf (or of any tensor after `backward()` while it is alive).
+    /// The accumulated gradient of a leaf; `nil` before its first `backward()` and for constants.
+    /// Intermediate results do not keep one: `backward()` releases their gradients once propagated.
     public var gradient: Tensor? {
         guard let g = node?.gradient else { return nil }
         return Tensor(shape: shape, storage: g, node: nil)
