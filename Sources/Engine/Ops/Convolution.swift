@@ -34,7 +34,11 @@ extension Tensor {
             }
         }
         let operands = bias.map { [input, weight, $0] } ?? [input, weight]
+        // The pullback must own the operands' storages: they may belong to temporaries (the flipped kernel of a
+        // stride-1 transposed convolution, a permuted input) that are freed long before `backward()` runs.
+        let inputStorage = input.storage, weightStorage = weight.storage
         return recording(shape: [n, oh, ow, cout], storage: out, operands: operands) { grad, into in
+            let x = inputStorage.pointer, wt = weightStorage.pointer
             let dInput = into(0), dWeight = into(1)
             let gp = grad.pointer
             if dInput != nil || dWeight != nil {

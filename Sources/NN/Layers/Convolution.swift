@@ -83,7 +83,14 @@ public final class Conv2DTranspose: Layer {
                                    padTop: v.before, padLeft: h.before, padBottom: v.after, padRight: h.after)
     }
 
+    /// The output padding passed to the transposed convolution. With `same`, a kernel smaller than the stride leaves
+    /// the output `stride − kernel` pixels short of `stride ×` the input; Keras puts them at the bottom/right.
+    public var effectiveOutputPadding: (Int, Int) {
+        guard padding == .same else { return outputPadding }
+        return (outputPadding.0 + Swift.max(stride.0 - kernelSize.0, 0), outputPadding.1 + Swift.max(stride.1 - kernelSize.1, 0))
+    }
+
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        activation(Tensor.convTranspose2d(input, weight: weight, bias: bias, geometry: geometry, outputPadding: outputPadding))
+        activation(Tensor.convTranspose2d(input, weight: weight, bias: bias, geometry: geometry, outputPadding: effectiveOutputPadding))
     }
 }

@@ -17,7 +17,9 @@ public func binaryCrossEntropy(predictions: Tensor, targets: Tensor) -> Tensor {
     precondition(predictions.shape == targets.shape,
                  "binaryCrossEntropy: predictions \(predictions.shape) and targets \(targets.shape) differ")
     let n = predictions.scalarCount
-    let p = predictions.storage.pointer, t = targets.storage.pointer
+    // The pullback keeps the storages alive: the caller's tensors may be gone by the time `backward()` runs.
+    let predictionStorage = predictions.storage, targetStorage = targets.storage
+    let p = predictionStorage.pointer, t = targetStorage.pointer
     var total: Double = 0
     for i in 0..<n {
         let logP = Swift.max(Double(Foundation.log(p[i])), -100)
@@ -27,6 +29,7 @@ public func binaryCrossEntropy(predictions: Tensor, targets: Tensor) -> Tensor {
     let out = TensorStorage(count: 1, zeroed: false)
     out.pointer[0] = Float(total / Double(n))
     return Tensor.recording(shape: [], storage: out, operands: [predictions, targets]) { g, into in
+        let p = predictionStorage.pointer, t = targetStorage.pointer
         let scale = g.pointer[0] / Float(n)
         if let d = into(0) {
             for i in 0..<n { d[i] += scale * (p[i] - t[i]) / Swift.max(p[i] * (1 - p[i]), 1e-12) }
