@@ -1,0 +1,32 @@
+import Data
+import Foundation
+
+/// Finds a dataset by the name users type (`fashion-mnist`, `mnist`, `emnist-letters`, `cifar100`, …)
+/// and loads its training and test partitions.
+public enum DatasetCatalog {
+    public static let names = ["mnist", "fashion-mnist", "emnist-<split>", "cifar100", "cifar10"]
+
+    /// The folder a dataset is read from when the user gives none.
+    public static func defaultFolder(for name: String) -> String {
+        switch name {
+        case "fashion-mnist": return FashionMNISTDataset.systemFolder
+        default: return "data/\(name.hasPrefix("emnist") ? "emnist" : name)"
+        }
+    }
+
+    /// Loads `partition` of dataset `name` from `folder` (or its default folder).
+    public static func load(_ name: String, folder: String?, partition: DatasetPartition) throws -> ImageDataset {
+        let folder = folder ?? defaultFolder(for: name)
+        switch name {
+        case "mnist": return try MNISTDataset.load(from: folder, partition: partition)
+        case "fashion-mnist": return try FashionMNISTDataset.load(from: folder, partition: partition)
+        case "cifar100": return try CIFAR100Dataset.load(from: folder, partition: partition)
+        case "cifar10": return try CIFAR10Dataset.load(from: folder, partition: partition)
+        default:
+            if name.hasPrefix("emnist-"), let split = EMNISTDataset.Split(rawValue: String(name.dropFirst("emnist-".count))) {
+                return try EMNISTDataset.load(from: folder, split: split, partition: partition)
+            }
+            throw ExperimentError.unknownDataset(name)
+        }
+    }
+}

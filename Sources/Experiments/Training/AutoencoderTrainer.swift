@@ -1,0 +1,156 @@
+import Data
+import Engine
+import Foundation
+import Models
+import NN
+
+/// The result of a finished training run.
+public struct TrainingResult: Sendable {
+    public var history: [EpochMetrics]
+    public var validation: ErrorAccumulator
+    public var test: ErrorAccumulator?
+    public var imagesPerSecond: Double
+}
+
+/// Trains an image autoencoder with MSE for reconstruction or completion, one epoch at a time:
+/// shuffled batches from a seeded generator, a validation pass, metrics and a checkpoint after every
+/// epoch. A checkpoint holds the model, the optimiser state and the data-order generator, so a resumed
+/// run continues exactly where it stopped.
+public final class AutoencoderTrainer {
+    public let configuration: TrainingConfiguration
+    public let model: any ImageAutoencoder
+    public let optimizer: any Optimizer
+    public let training: ImageDataset
+    public let validation: ImageDataset
+    public let test: ImageDataset?
+    /// Multiplies each input image (1 = visible); `nil` for reconstruction.
+    public let mask: Tensor?
+    public let reporter: ProgressReporter
+    public private(set) var history: [EpochMetrics] = []
+    public private(set) var completedEpochs = 0
+    private var dataOrder: RandomGenerator
+
+    public init(configuration: TrainingConfiguration, model: any ImageAutoencoder, optimizer: any Optimizer,
+                training: ImageDataset, validation: ImageDataset, test: ImageDataset?, mask: Tensor?,
+                reporter: ProgressReporter = ProgressReporter()) {
+        self.configuration = configuration
+        self.model = model
+        self.optimizer = optimizer
+        self.training = training
+        self.validation = validation
+        self.test = test
+        self.mask = mask
+        self.reporter = reporter
+        dataOrder = RandomGenerator(seed: configuration.seed &+ 1)
+    }
+
+    /// The network's input for a batch of original images.
+    public func input(for images: Tensor) -> Tensor { mask.map { images * $0 } ?? images }
+
+    /// Trains one epoch; returns the mean training loss.
+    public func trainEpoch() throws -> Double {
+        let epoch = completedEpochs + 1
+        var batches = training.batches(batchSize: configuration.batchSize, shuffle: true, rng: &dataOrder)
+        let batchCount = batches.batchCount
+        let parameters = model.parameters
+        var lossSum: Double = 0
+        var seen = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        var batchIndex = 0
+        while let indices = batches.next() {
+            batchIndex += 1
+            let images = training.batch(indices: indices)
+            model.zeroGradients()
+            let loss = mseLoss(predictions: model(input(for: images)), targets: images)
+            let value = loss.scalar
+            guard value.isFinite else {
+                throw ExperimentError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: value, firstLayer: nil)
+            }
+            loss.backward()
+            if let clip = configuration.gradientClip { clipGradients(parameters, maxNorm: clip) }
+            if let bad = parameters.first(where: { p in p.tensor.gradient.map { !$0.scalars.allSatisfy(\.isFinite) } ?? false }) {
+                throw ExperimentError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: value, firstLayer: bad.name)
+            }
+            optimizer.update(parameters)
+            lossSum += Double(value) * Double(indices.count)
+            seen += indices.count
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let rate = Double(seen) / max(elapsed, 1e-9)
+            let remainingImages = Double(training.count - seen + training.count * (configuration.epochs - epoch))
+            reporter.batch(epoch: epoch, epochs: configuration.epochs, batch: batchIndex, batches: batchCount,
+                           loss: Float(lossSum / Double(seen)), imagesPerSecond: rate, secondsLeft: remainingImages / rate)
+        }
+        completedEpochs = epoch
+        return lossSum / Double(max(seen, 1))
+    }
+
+    /// Squared errors of the model over `dataset`, without recording gradients.
+    public func evaluate(_ dataset: ImageDataset, batchSize: Int = 256) -> ErrorAccumulator {
+        var accumulator = ErrorAccumulator()
+        let hidden = mask.map { 1 - $0 }
+        withoutGradients {
+            var start = 0
+            while start < dataset.count {
+                let indices = Array(start..<min(start + batchSize, dataset.count))
+                let images = dataset.batch(indices: indices)
+                accumulator.add(predictions: model(input(for: images)), targets: images, hidden: hidden)
+                start += batchSize
+            }
+        }
+        return accumulator
+    }
+
+    /// Runs the remaining epochs, writing metrics and a checkpoint into `run` after each.
+    public func run(in folder: RunFolder?) throws -> TrainingResult {
+        let runStart = DispatchTime.now().uptimeNanoseconds
+        var imagesTrained = 0
+        var lastValidation = ErrorAccumulator()
+        while completedEpochs < configuration.epochs {
+            let epochStart = DispatchTime.now().uptimeNanoseconds
+            let trainingLoss = try trainEpoch()
+            imagesTrained += training.count
+            lastValidation = evaluate(validation)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - epochStart) / 1e9
+            let metrics = EpochMetrics(epoch: completedEpochs, trainingLoss: trainingLoss, validationLoss: lastValidation.meanSquaredError,
+                                       validationHiddenLoss: lastValidation.hiddenMeanSquaredError, seconds: seconds)
+            history.append(metrics)
+            var line = String(format: "epoch %d/%d  train MSE %.5f  validation MSE %.5f", metrics.epoch, configuration.epochs,
+                              trainingLoss, metrics.validationLoss)
+            if let hidden = metrics.validationHiddenLoss { line += String(format: " (hidden pixels %.5f)", hidden) }
+            line += String(format: "  %.1fs  %.0f img/s", seconds, Double(training.count) / seconds)
+            reporter.line(line)
+            if let folder { try save(to: folder) }
+        }
+        if completedEpochs == 0 || history.isEmpty { lastValidation = evaluate(validation) }
+        let testErrors = test.map { evaluate($0) }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9
+        return TrainingResult(history: history, validation: lastValidation, test: testErrors,
+                              imagesPerSecond: imagesTrained > 0 ? Double(imagesTrained) / elapsed : 0)
+    }
+
+    /// Writes the checkpoint (model, optimiser, data order, epoch) and the metrics.
+    public func save(to folder: RunFolder) throws {
+        let metadata = [
+            "epoch": String(completedEpochs),
+            "data_order_state": dataOrder.stateWords.map(String.init).joined(separator: ","),
+            "model": configuration.model,
+            "image_shape": model.imageShape.map(String.init).joined(separator: ","),
+        ]
+        try Checkpoint.save(model, optimizer: optimizer, metadata: metadata, to: folder.checkpointPath)
+        try folder.write(([EpochMetrics.header] + history.map(\.csvRow)).joined(separator: "\n") + "\n", to: folder.metricsPath)
+    }
+
+    /// Restores model, optimiser, data order, epoch and history from `folder`.
+    public func resume(from folder: RunFolder) throws {
+        let metadata = try Checkpoint.load(folder.checkpointPath, into: model, optimizer: optimizer)
+        guard let epoch = metadata["epoch"].flatMap(Int.init),
+              let words = metadata["data_order_state"]?.split(separator: ",").compactMap({ UInt64($0) }), words.count == 4 else {
+            throw ExperimentError.invalidFile(folder.checkpointPath, "checkpoint has no training position (epoch, data order)")
+        }
+        completedEpochs = epoch
+        dataOrder = RandomGenerator(stateWords: words)
+        if let csv = try? String(contentsOfFile: folder.metricsPath, encoding: .utf8) {
+            history = EpochMetrics.parse(csv: csv).filter { $0.epoch <= epoch }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct ImageGen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "imagegen",
+        abstract: "Train and run small image-generation networks on the CPU.",
+        subcommands: [Train.self])
+}
