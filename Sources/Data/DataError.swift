@@ -28,6 +28,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
     case noImages(folder: String)
     /// An image's size differs from the dataset's and no resize was requested.
     case imageSizeMismatch(path: String, found: [Int], expected: [Int])
+    /// An image is smaller than the requested centre crop.
+    case imageSmallerThanCrop(path: String, found: [Int], crop: [Int])
     /// The path is neither a dataset file nor a dataset folder this library knows.
     case unrecognised(path: String, reason: String)
     /// An argument is out of range (a fraction, a batch size, a shape).
@@ -63,6 +65,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
             return "\(folder) holds no PNG or JPEG images"
         case let .imageSizeMismatch(path, found, expected):
             return "\(path) is \(found[0])x\(found[1]) but the dataset's images are \(expected[0])x\(expected[1]); set a resize size"
+        case let .imageSmallerThanCrop(path, found, crop):
+            return "\(path) is \(found[0])x\(found[1]), smaller than the \(crop[0])x\(crop[1]) centre crop"
         case let .unrecognised(path, reason):
             return "\(path): \(reason)"
         case let .invalidArgument(message):

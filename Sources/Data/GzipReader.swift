@@ -65,6 +65,7 @@ final class GzipReader {
             let chunk = min(buffer.count - produced, Int(UInt32.max))
             stream.pointee.next_out = buffer.baseAddress!.advanced(by: produced).assumingMemoryBound(to: UInt8.self)
             stream.pointee.avail_out = UInt32(chunk)
+            var stalls = 0
             while stream.pointee.avail_out > 0 && !finished {
                 let haveInput = try refill()
                 let status = inflate(stream, Z_NO_FLUSH)
@@ -78,9 +79,10 @@ final class GzipReader {
                     } else {
                         finished = true
                     }
-                case Z_BUF_ERROR where haveInput:
+                case Z_BUF_ERROR where haveInput && stalls < 4:
+                    stalls += 1 // zlib made no progress although input and output space remain; retry briefly
                     continue
-                case Z_BUF_ERROR:
+                case Z_BUF_ERROR where !haveInput:
                     throw DataError.corruptCompression(path: path, message: "compressed stream ends early (file truncated)")
                 default:
                     let message = stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"

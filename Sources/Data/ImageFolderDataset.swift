@@ -101,7 +101,7 @@ public enum ImageFolderDataset {
         var result = image
         if let crop = options.centreCrop {
             guard crop.width <= image.width, crop.height <= image.height else {
-                throw DataError.imageSizeMismatch(path: path, found: [image.width, image.height], expected: [crop.width, crop.height])
+                throw DataError.imageSmallerThanCrop(path: path, found: [image.width, image.height], crop: [crop.width, crop.height])
             }
             result = try result.centreCropped(width: crop.width, height: crop.height)
         }

@@ -4,7 +4,7 @@ import Imaging
 /// Occlusion masks as data: tensors of shape `[H, W, 1]` holding 1 where a pixel is visible and 0 where it is
 /// hidden. `applyMask(_:to:)` broadcasts a `[H, W, 1]` mask over channels and over a batch.
 public enum OcclusionMask {
-    /// A mask with rows `hiddenRows` and columns `hiddenColumns` hidden (all other pixels visible).
+    /// A mask hiding the pixels in `rows` x `columns` (clamped to the image); all others visible.
     static func hiding(height: Int, width: Int, rows: Range<Int>, columns: Range<Int>) -> Tensor {
         let storage = TensorStorage(count: height * width, zeroed: false)
         storage.fill(with: 1)

@@ -69,6 +69,10 @@ func solid(width: Int, height: Int, value: Float) -> Image {
     #expect(dataset.classNames == ["Ada_Lovelace", "Alan_Turing"] && dataset.labels == [0, 1, 1])
     let wider = try LFWDataset.load(from: directory.path, crop: 250, size: 50, limit: 1)
     #expect(wider.shape == [1, 50, 50, 3] && wider.pixels.first == 0)
+    let first = directory.file("Ada_Lovelace/Ada_Lovelace_0001.png")
+    #expect(throws: DataError.imageSmallerThanCrop(path: first, found: [250, 250], crop: [300, 300])) {
+        try LFWDataset.load(from: directory.path, crop: 300)
+    }
 }
 
 @Test func datasetInfoSummaries() throws {
