@@ -28,6 +28,7 @@ func emit(_ fields: [String: Any]) {
 var rng = RandomGenerator(seed: 0)
 
 func sgemmBenchmark() {
+    let saved = BLAS.maximumThreads
     for threads in [1, 2] {
         BLAS.maximumThreads = threads
         for size in [256, 512, 1024] {
@@ -36,7 +37,7 @@ func sgemmBenchmark() {
             emit(["workload": "sgemm \(size)x\(size)x\(size)", "threads": threads, "gflops": 2 * Double(size * size * size) / t / 1e9])
         }
     }
-    BLAS.maximumThreads = 2
+    BLAS.maximumThreads = saved
 }
 
 /// Forward + backward of each convolution layer of the article's deep CNN (28×28, batch 32).
@@ -85,8 +86,12 @@ func trainingRate(_ model: any ImageAutoencoder, batch: Int = 32) -> Double {
     return Double(batch) / t
 }
 
-let arguments = CommandLine.arguments.dropFirst()
-let workloads = arguments.isEmpty ? ["sgemm", "conv3", "conv5", "dense", "cnn3", "cnn5"] : Array(arguments)
+var arguments = Array(CommandLine.arguments.dropFirst())
+if let flag = arguments.firstIndex(of: "--threads"), flag + 1 < arguments.count, let threads = Int(arguments[flag + 1]) {
+    BLAS.maximumThreads = threads
+    arguments.removeSubrange(flag...(flag + 1))
+}
+let workloads = arguments.isEmpty ? ["sgemm", "conv3", "conv5", "dense", "cnn3", "cnn5"] : arguments
 for workload in workloads {
     switch workload {
     case "sgemm": sgemmBenchmark()
