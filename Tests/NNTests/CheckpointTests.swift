@@ -142,6 +142,40 @@ func bits(_ t: Tensor) -> [UInt32] { t.scalars.map(\.bitPattern) }
     }
 }
 
+extension CheckpointTests {
+    @Test func badOptimizerStateIsRejectedBeforeAnythingChanges() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("model.safetensors").path
+        let model = makeCheckpointModel(seed: 12)
+        let sgd = SGD(learningRate: 0.1, momentum: 0.9)
+        trainStep(model, sgd)
+        try Checkpoint.save(model, optimizer: sgd, to: path)
+
+        // SGD state into Adam: unknown state; neither the model nor the optimiser changes.
+        let target = makeCheckpointModel(seed: 13)
+        let adam = Adam()
+        trainStep(target, adam)
+        let (before, stateBefore) = (target.parameters.map { bits($0.tensor) }, adam.state.mapValues(bits))
+        #expect(throws: OptimizerError.self) { try Checkpoint.load(path, into: target, optimizer: adam) }
+        #expect(target.parameters.map { bits($0.tensor) } == before)
+        #expect(adam.state.mapValues(bits) == stateBefore && adam.stepCount == 1)
+
+        // A state tensor whose shape is not its parameter's (rank too): an error, not a crash or an out-of-bounds update.
+        var (tensors, metadata) = try SafeTensors.read(path)
+        tensors["optimizer.0.weight.momentum_buffer"] = Tensor(zeros: [3])
+        try SafeTensors.write(tensors, metadata: metadata, to: path)
+        let sgd2 = SGD(learningRate: 0.1, momentum: 0.9)
+        #expect(throws: CheckpointError.shapeMismatch(path: path, name: "optimizer.0.weight.momentum_buffer", expected: [3, 1, 3, 2], found: [3])) {
+            try Checkpoint.load(path, into: target, optimizer: sgd2)
+        }
+        #expect(target.parameters.map { bits($0.tensor) } == before)
+        // Loading without an optimiser ignores the optimiser section.
+        try Checkpoint.load(path, into: target)
+        #expect(bits(target.parameters[0].tensor) == bits(model.parameters[0].tensor))
+    }
+}
+
 /// Malformed safetensors input must throw the matching error, never crash.
 @Suite struct SafeTensorsValidationTests {
     /// A file with the given header text (padded to 8 bytes) and data bytes.
@@ -172,6 +206,15 @@ func bits(_ t: Tensor) -> [UInt32] { t.scalars.map(\.bitPattern) }
         let (tensors, metadata) = try SafeTensors.parse(data, path: "x")
         #expect(metadata == ["k": "v"])
         #expect(tensors["a"]?.shape == [2] && tensors["b"]?.shape == [])
+    }
+
+    @Test func sliceOfALargerBufferParses() throws {
+        let file = Self.file(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, dataBytes: 4)
+        let padded = Data([9, 9, 9]) + file + Data([7])
+        let slice = padded[3..<(3 + file.count)]
+        #expect(slice.startIndex == 3)
+        let (tensors, _) = try SafeTensors.parse(slice, path: "slice")
+        #expect(tensors["a"]?.scalars == [0])
     }
 
     @Test func truncatedFiles() throws {

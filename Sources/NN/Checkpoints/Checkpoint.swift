@@ -68,13 +68,19 @@ public enum Checkpoint {
                 guard let dot = key.lastIndex(of: ".") else { throw OptimizerError.unknownState(key) }
                 let owner = String(key[..<dot])
                 guard let layout = layouts[owner] else { throw OptimizerError.unknownState(key) }
+                // State has its parameter's shape; anything else would be read out of bounds by the next update.
+                let expected = parameters.first { $0.name == owner }!.torchShape
+                guard value.shape == expected else {
+                    throw CheckpointError.shapeMismatch(path: path, name: name, expected: expected, found: value.shape)
+                }
                 optimizerState[key] = layout.map { value.permuted(inversePermutation($0)) } ?? value
             }
         }
-        for (p, value) in converted { p.tensor.assign(value) }
+        // The optimiser validates its state before anything changes, so a failure leaves the model untouched.
         if let optimizer {
             try optimizer.loadState(optimizerState, stepCount: Int(metadata["optimizer.step"] ?? "0") ?? 0)
         }
+        for (p, value) in converted { p.tensor.assign(value) }
         return metadata
     }
 

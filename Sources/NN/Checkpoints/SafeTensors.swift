@@ -69,6 +69,8 @@ public enum SafeTensors {
 
     /// Parses safetensors bytes; `path` names the source in errors.
     public static func parse(_ data: Data, path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        // Offsets below are from the start of the file; a slice of a larger `Data` keeps its parent's indices.
+        let data = data.startIndex == 0 ? data : Data(data)
         let size = data.count
         guard size >= 8 else { throw SafeTensorsError.tooSmall(path: path, size: size) }
         let length = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }

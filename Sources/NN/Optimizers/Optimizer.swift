@@ -49,9 +49,10 @@ final class SlotStore {
         return result
     }
 
+    /// Replaces all slots with `state`; on error nothing changes.
     func load(_ state: [String: Tensor]) throws {
-        slots = [:]
-        shapes = [:]
+        var slots: [String: [TensorStorage]] = [:]
+        var shapes: [String: [Int]] = [:]
         var grouped: [String: [String: Tensor]] = [:]
         for (key, tensor) in state {
             guard let dot = key.lastIndex(of: "."), slotNames.contains(String(key[key.index(after: dot)...])) else {
@@ -68,6 +69,8 @@ final class SlotStore {
             }
             slots[name] = buffers
         }
+        self.slots = slots
+        self.shapes = shapes
     }
 }
 
