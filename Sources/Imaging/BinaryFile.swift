@@ -1,3 +1,4 @@
+import Engine
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -33,45 +34,11 @@ public enum BinaryFile {
     /// Writes `bytes` to `path` atomically: into a temporary file in the same directory, which is
     /// synced to disk and then renamed over `path`. Readers see either the old file or the whole new one.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let directory: String
-        if let slash = path.lastIndex(of: "/") {
-            directory = slash == path.startIndex ? "/" : String(path[..<slash])
-        } else {
-            directory = "."
-        }
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        var template = Array("\(directory)/.\(name).XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw FileError.cannotWrite(path: path, reason: "cannot create a temporary file in \(directory): \(errorText())") }
-        let temporaryPath = String(cString: template)
-        var done = false
-        defer {
-            if !done { unlink(temporaryPath) }
-        }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { raw in
-                write(fd, raw.baseAddress! + written, bytes.count - written)
+        do { try AtomicFile.write(bytes, to: path) } catch let error as FileWriteError {
+            switch error {
+            case .cannotCreate(_, let reason), .writeFailed(_, let reason): throw FileError.cannotWrite(path: path, reason: reason)
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = errorText()
-                close(fd)
-                throw FileError.cannotWrite(path: path, reason: reason)
-            }
-            written += n
         }
-        fchmod(fd, 0o644)
-        if fsync(fd) != 0 {
-            let reason = errorText()
-            close(fd)
-            throw FileError.cannotWrite(path: path, reason: "fsync failed: \(reason)")
-        }
-        close(fd)
-        guard rename(temporaryPath, path) == 0 else {
-            throw FileError.cannotWrite(path: path, reason: "rename failed: \(errorText())")
-        }
-        done = true
     }
 
     static func errorText() -> String { String(cString: strerror(errno)) }
