@@ -25,10 +25,11 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: optimisation),
         .target(name: "NN", dependencies: ["Engine"], swiftSettings: optimisation),
         .target(name: "Data", dependencies: ["Engine", "CZlib", "Imaging"], swiftSettings: optimisation),
-        .target(name: "Imaging", dependencies: ["Engine", "CPNG", "CTurboJPEG"], swiftSettings: optimisation),
+        .target(name: "Imaging", dependencies: ["Engine", "CPNG", "CTurboJPEG", "CFreeType"], swiftSettings: optimisation),
         .target(name: "Models", dependencies: ["Engine", "NN"], swiftSettings: optimisation),
         .target(name: "Experiments", dependencies: ["Engine", "NN", "Data", "Imaging", "Models"], swiftSettings: optimisation),
         .executableTarget(
@@ -37,9 +38,11 @@ let package = Package(
             swiftSettings: optimisation),
         .executableTarget(name: "Benchmarks", dependencies: ["Engine", "NN", "Models", "Data"], swiftSettings: optimisation),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
-        .testTarget(name: "NNTests", dependencies: ["Engine", "NN"]),
+        .testTarget(name: "NNTests", dependencies: ["Engine", "NN"], exclude: ["Fixtures"]),
         .testTarget(name: "DataTests", dependencies: ["Engine", "Data", "Imaging"]),
         .testTarget(name: "ImagingTests", dependencies: ["Engine", "Imaging"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Engine", "Data", "Imaging", "Experiments"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Engine", "NN", "Models", "Imaging", "Experiments"]),
     ],
     swiftLanguageModes: [.v5]
 )

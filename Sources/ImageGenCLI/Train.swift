@@ -10,7 +10,7 @@ struct Train: ParsableCommand {
         abstract: "Train an autoencoder to reconstruct or complete images.",
         discussion: "Example: imagegen train --model dense --latent 32 --task reconstruct --dataset fashion-mnist --epochs 1")
 
-    @Option(help: "Model: dense, cnn.") var model = "dense"
+    @Option(help: "Model: dense, cnn, cnn-lstm, completion.") var model = "dense"
     @Option(help: "Size of the hidden representation.") var latent = 32
     @Option(help: "Task: reconstruct or complete.") var task = "reconstruct"
     @Option(help: "Occlusion mask for --task complete (bottom is the article's).") var mask = "bottom"

@@ -4,12 +4,19 @@ import NN
 
 /// Builds the model and optimiser a `TrainingConfiguration` names.
 public enum ModelCatalog {
-    public static func model(for configuration: TrainingConfiguration, imageShape: [Int], using rng: inout RandomGenerator) throws -> any ImageAutoencoder {
+    /// The model `configuration` names; `mask` (`[H, W, 1]`, 1 = visible) is the completion model's input channel.
+    public static func model(for configuration: TrainingConfiguration, imageShape: [Int], mask: Tensor?,
+                             using rng: inout RandomGenerator) throws -> any ImageAutoencoder {
         switch configuration.model {
         case "dense":
             return DenseAutoencoder(imageShape: imageShape, latentSize: configuration.latentSize, using: &rng)
         case "cnn":
             return try ConvAutoencoder(imageShape: imageShape, configuration: convolutionConfiguration(configuration), using: &rng)
+        case "cnn-lstm":
+            return try ConvLSTMAutoencoder(imageShape: imageShape, configuration: convolutionConfiguration(configuration), using: &rng)
+        case "completion":
+            let visible = mask ?? Tensor(repeating: 1, shape: [imageShape[0], imageShape[1], 1])
+            return try CompletionNetwork(imageShape: imageShape, mask: visible, using: &rng)
         default:
             throw ExperimentError.unknownModel(configuration.model)
         }

@@ -33,9 +33,9 @@ public final class TrainingSession {
         let test = try? DatasetCatalog.load(c.dataset, folder: c.dataFolder, partition: .test)
         let imageShape = [full.height, full.width, full.channels]
         var rng = RandomGenerator(seed: c.seed)
-        let model = try ModelCatalog.model(for: c, imageShape: imageShape, using: &rng)
-        let optimizer = try ModelCatalog.optimizer(for: c)
         let mask = c.task == "complete" ? try MaskCatalog.mask(named: c.mask, height: full.height, width: full.width, seed: c.seed) : nil
+        let model = try ModelCatalog.model(for: c, imageShape: imageShape, mask: mask, using: &rng)
+        let optimizer = try ModelCatalog.optimizer(for: c)
         folder = try RunFolder(path: runFolder, mode: mode)
         trainer = AutoencoderTrainer(configuration: c, model: model, optimizer: optimizer, training: training,
                                      validation: validation, test: test, mask: mask, reporter: reporter)
