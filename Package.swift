@@ -42,7 +42,6 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["Engine", "Data", "Imaging"]),
         .testTarget(name: "ImagingTests", dependencies: ["Engine", "Imaging"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Engine", "Data", "Imaging", "Experiments"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Engine", "Data", "Imaging", "Experiments"]),
         .testTarget(name: "ModelsTests", dependencies: ["Engine", "NN", "Models", "Imaging", "Experiments"]),
     ],
     swiftLanguageModes: [.v5]
