@@ -1,0 +1,48 @@
+import ArgumentParser
+import Experiments
+
+/// The options shared by `train`, `sweep` and `reproduce`.
+struct TrainingOptions: ParsableArguments {
+    @Option(help: "Model: dense, cnn, cnn-lstm, completion.") var model = "dense"
+    @Option(help: "Size of the hidden representation.") var latent = 32
+    @Option(help: "Task: reconstruct or complete.") var task = "reconstruct"
+    @Option(help: "Occlusion mask for --task complete: \(MaskCatalog.names.joined(separator: ", ")) (bottom is the article's).")
+    var mask = "bottom"
+    @Option(help: "Dataset: \(DatasetCatalog.names.joined(separator: ", ")).") var dataset = "fashion-mnist"
+    @Option(name: .customLong("data-dir"), help: "Folder holding the dataset files.") var dataFolder: String?
+    @Option(help: "Number of passes over the training images.") var epochs = 1
+    @Option(name: .customLong("batch-size")) var batchSize = 32
+    @Option(help: "Optimizer: adam, adamax, rmsprop, sgd.") var optimizer = "adam"
+    @Option(name: .customLong("lr"), help: "Learning rate.") var learningRate: Float = 1e-3
+    @Option(help: "Epsilon convention of Adam/Adamax: keras (ε 1e-7) or pytorch (ε 1e-8).") var epsilon = "keras"
+    @Option(help: "Convolution kernel size (cnn, cnn-lstm).") var kernel = 3
+    @Option(help: "Activation (cnn, cnn-lstm): relu, elu, leaky_relu, tanh, sigmoid.") var activation = "relu"
+    @Option(help: "Seed for initialisation, the split and the batch order.") var seed: UInt64 = 0
+    @Option(help: "Use at most this many training images.") var limit: Int?
+    @Option(name: .customLong("clip"), help: "Clip the global gradient norm to this value.") var gradientClip: Float?
+    @Option(help: "Threads for matrix products and convolutions.") var threads = 2
+    @Flag(help: "Print only the final results.") var quiet = false
+
+    var configuration: TrainingConfiguration {
+        var c = TrainingConfiguration()
+        c.model = model
+        c.latentSize = latent
+        c.task = task
+        c.mask = mask
+        c.dataset = dataset
+        c.dataFolder = dataFolder
+        c.epochs = epochs
+        c.batchSize = batchSize
+        c.optimizer = optimizer
+        c.learningRate = learningRate
+        c.epsilonConvention = epsilon
+        c.epsilon = epsilon == "pytorch" ? 1e-8 : 1e-7
+        c.kernelSize = kernel
+        c.activation = activation
+        c.seed = seed
+        c.trainingLimit = limit
+        c.gradientClip = gradientClip
+        c.threads = threads
+        return c
+    }
+}
