@@ -36,6 +36,9 @@ public struct RunFolder: Sendable {
     public func samplePath(_ name: String) -> String { "\(path)/samples/\(name)" }
 
     public func write(_ text: String, to file: String) throws { try AtomicFile.write(text, to: file) }
+
+    /// Writes `text` atomically to `path`.
+    public static func writeText(_ text: String, to path: String) throws { try AtomicFile.write(text, to: path) }
 }
 
 /// One row of `metrics.csv`.

@@ -47,9 +47,20 @@ public final class TrainingSession {
                       + "\(validation.count) validation\(test.map { ", \($0.count) test" } ?? "") images; task \(c.task)")
     }
 
+    /// Writes `samples/<name>.png`: the first `count` validation images as input | output | original.
+    public func writeSamples(name: String = "final", count: Int = 8) throws {
+        let indices = Array(0..<min(count, trainer.validation.count))
+        guard !indices.isEmpty else { return }
+        let originals = trainer.validation.batch(indices: indices)
+        let inputs = trainer.input(for: originals)
+        let outputs = withoutGradients { trainer.model(inputs) }.clamped(min: 0, max: 1)
+        _ = try SampleGrid.write(occluded: inputs, completed: outputs, original: originals, to: folder.samplePath("\(name).png"))
+    }
+
     @discardableResult
     public func run() throws -> TrainingResult {
         let result = try trainer.run(in: folder)
+        try writeSamples()
         var lines = [String(format: "validation MSE %.5f  PSNR %.2f dB", result.validation.meanSquaredError,
                             ErrorAccumulator.psnr(meanSquaredError: result.validation.meanSquaredError))]
         if let hidden = result.validation.hiddenMeanSquaredError { lines[0] += String(format: "  hidden-pixel MSE %.5f", hidden) }

@@ -1,0 +1,56 @@
+import Foundation
+
+/// One finished run of a sweep.
+public struct SweepEntry: Sendable {
+    public var latentSize: Int
+    public var runFolder: String
+    public var result: TrainingResult
+    public var seconds: Double
+}
+
+/// Trains the same configuration once per latent size, each into `folder/latent-<N>`, and writes
+/// `folder/summary.csv` after every run (so an interrupted sweep keeps what it finished).
+public struct LatentSweep {
+    public let configuration: TrainingConfiguration
+    public let latentSizes: [Int]
+    public let folder: String
+
+    public init(configuration: TrainingConfiguration, latentSizes: [Int], folder: String) throws {
+        guard !latentSizes.isEmpty, latentSizes.allSatisfy({ $0 > 0 }) else {
+            throw ExperimentError.invalidArgument("--latents needs positive sizes, e.g. 16,32,64,128,512")
+        }
+        self.configuration = configuration
+        self.latentSizes = latentSizes
+        self.folder = folder
+    }
+
+    public func run(mode: RunFolder.Mode, reporter: ProgressReporter) throws -> [SweepEntry] {
+        if mode == .create, FileManager.default.fileExists(atPath: folder) { throw ExperimentError.runFolderExists(folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var entries: [SweepEntry] = []
+        for latent in latentSizes {
+            var c = configuration
+            c.latentSize = latent
+            let runFolder = "\(folder)/latent-\(latent)"
+            reporter.line("== latent \(latent) → \(runFolder)")
+            let start = Date()
+            let session = try TrainingSession(configuration: c, runFolder: runFolder, mode: mode == .create ? .overwrite : mode,
+                                              reporter: reporter)
+            let result = try session.run()
+            entries.append(SweepEntry(latentSize: latent, runFolder: runFolder, result: result, seconds: Date().timeIntervalSince(start)))
+            try writeSummary(entries)
+        }
+        return entries
+    }
+
+    func writeSummary(_ entries: [SweepEntry]) throws {
+        var lines = ["latent,validation_mse,validation_hidden_mse,test_mse,test_hidden_mse,seconds,run"]
+        for e in entries {
+            let v = e.result.validation, t = e.result.test
+            lines.append([String(e.latentSize), String(v.meanSquaredError), v.hiddenMeanSquaredError.map { String($0) } ?? "",
+                          t.map { String($0.meanSquaredError) } ?? "", t?.hiddenMeanSquaredError.map { String($0) } ?? "",
+                          String(format: "%.1f", e.seconds), "latent-\(e.latentSize)"].joined(separator: ","))
+        }
+        try RunFolder.writeText(lines.joined(separator: "\n") + "\n", to: "\(folder)/summary.csv")
+    }
+}
