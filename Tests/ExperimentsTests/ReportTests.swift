@@ -110,6 +110,7 @@ private let history = epochs((1...5).map { e in (e, 0.08 / Double(e), 0.09 / Dou
     #expect(table.plainText.split(separator: "\n").map(String.init) == ["c", "name  value", "----  ---------", "a<b      0.0123", "n     1,234,567", "m             —"])
     #expect(ReportFormat.significant(19.104, digits: 4) == "19.1")
     #expect(ReportFormat.significant(0.000012345, digits: 3) == "1.23e-05")
+    #expect(ReportFormat.significant(1e-7, digits: 6) == "1e-07")
     #expect(ReportFormat.escape("<a href='x'>&</a>") == "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;")
 }
 
@@ -169,12 +170,14 @@ private func sampleReport() -> AutoencoderReport {
     #expect(html.contains("<tr><td>Latent size</td><td>32</td></tr>"))
     #expect(html.contains("<tr><td>Learning rate</td><td>0.001</td></tr>"))
     #expect(html.contains("<tr><td>Occlusion mask</td><td>bottom</td></tr>"))
+    #expect(html.contains("<tr><td>Epsilon</td><td>1e-07</td></tr>"))
+    #expect(report.pageTitle == "Fashion-MNIST · dense <autoencoder> (latent 32) · completing the bottom half")
     // Names are escaped; the raw '<' never appears in text.
     #expect(html.contains("dense &lt;autoencoder&gt; (latent 32)"))
     #expect(!html.contains("<autoencoder>"))
     // Loss curve and the sample grid.
     #expect(html.components(separatedBy: "<polyline").count - 1 == 3)
-    #expect(html.contains("<img src=\"samples/final.png\" alt=\"Validation images: occluded | completed | original\" width=\"546\">"))
+    #expect(html.contains("<img src=\"samples/final.png\" alt=\"Validation images: occluded | completed | original\" width=\"364\">"))
     #expect(html.contains("<figcaption>Validation images: occluded | completed | original</figcaption>"))
     // Written atomically into a run folder.
     let folder = try temporaryFolder()

@@ -83,7 +83,7 @@ public struct AutoencoderReport: Sendable {
     /// The page title: "Fashion-MNIST · dense autoencoder (latent 32) · completing the bottom half".
     public var pageTitle: String {
         title ?? "\(ReportWording.datasetName(configuration.dataset)) · \(modelName) · "
-            + (isCompletion ? "completing \(ReportWording.maskPhrase(configuration.mask))" : "reconstruction")
+            + (isCompletion ? "completing the \(ReportWording.maskPhrase(configuration.mask))" : "reconstruction")
     }
 
     /// A few sentences saying what was trained and how well it does, for someone who has not read the code.
@@ -220,7 +220,7 @@ public struct AutoencoderReport: Sendable {
             }
             for sample in samples {
                 page.image(relativePath: sample.path, alt: sample.caption, caption: sample.caption, pixelWidth: sample.pixelWidth,
-                           scale: sample.pixelWidth.map { $0 < 200 ? 3 : ($0 < 400 ? 2 : 1) } ?? 1)
+                           scale: sample.pixelWidth.map { min(4, max(1, 480 / max($0, 1))) } ?? 1)
             }
         }
         page.heading("Configuration")

@@ -180,8 +180,8 @@ struct ChartAxis {
         case .linear:
             if lo == hi { lo -= lo == 0 ? 1 : abs(lo) * 0.1; hi += hi == 0 ? 1 : abs(hi) * 0.1 }
             if integer && hi - lo < 2 { lo = floor(lo) - (lo == floor(lo) ? 0.5 : 0); hi = ceil(hi) + (hi == ceil(hi) ? 0.5 : 0) }
-            var step = ChartAxis.niceStep((hi - lo) / 5)
-            if integer { step = max(step, 1) }
+            var step = ChartAxis.niceStep((hi - lo) / (integer ? 8 : 5))
+            if integer { step = max(1, [1.0, 2, 5, 10, 20, 25, 50, 100].first { $0 >= step } ?? (step / 100).rounded(.up) * 100) }
             let first = ceil(lo / step - 1e-9) * step, last = floor(hi / step + 1e-9) * step
             // Extend the range to round ticks when the data nearly reaches them (not for integer axes: epochs start at 1).
             if !integer {
@@ -279,7 +279,15 @@ public enum ReportFormat {
         guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "∞" : "−∞") }
         if value == 0 { return "0" }
         let magnitude = abs(value)
-        if magnitude < 1e-4 || magnitude >= 1e7 { return String(format: "%.\(max(digits - 1, 0))e", value) }
+        if magnitude < 1e-4 || magnitude >= 1e7 {
+            // Scientific, without trailing zeros in the mantissa: 1e-07, 1.23e-05.
+            let text = String(format: "%.\(max(digits - 1, 0))e", value)
+            guard let e = text.firstIndex(of: "e"), text[..<e].contains(".") else { return text }
+            var mantissa = String(text[..<e])
+            while mantissa.hasSuffix("0") { mantissa.removeLast() }
+            if mantissa.hasSuffix(".") { mantissa.removeLast() }
+            return mantissa + text[e...]
+        }
         let decimals = max(0, digits - 1 - Int(floor(Foundation.log10(magnitude))))
         var text = String(format: "%.\(decimals)f", value)
         if text.contains(".") {
