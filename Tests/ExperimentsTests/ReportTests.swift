@@ -290,3 +290,17 @@ private func sampleReport() -> AutoencoderReport {
     #expect(grid.width == 3 * (24 + 2) + 2)
     #expect(grid.height == 2 + ImageGridOptions.labelHeight + 2 * (24 + 2) + 2)
 }
+
+@Test func reportMetricsComeFromAccumulatorsAndEvaluations() throws {
+    var errors = ErrorAccumulator()
+    let a = Tensor(repeating: 0.5, shape: [2, 12, 12, 1]), b = Tensor(repeating: 0.25, shape: [2, 12, 12, 1])
+    let hidden = Tensor(shape: [12, 12, 1], scalars: (0..<144).map { $0 < 72 ? 0 : 1 })
+    errors.add(predictions: a, targets: b, hidden: hidden)
+    var ssim = SSIMAccumulator()
+    try ssim.add(predictions: a, targets: b, hidden: hidden)
+    let metrics = ReportMetrics(errors: errors, ssim: ssim)
+    #expect(metrics.images == 2)
+    #expect(abs(metrics.meanSquaredError - 0.0625) < 1e-12 && abs(metrics.hiddenMeanSquaredError! - 0.0625) < 1e-12)
+    #expect(abs(metrics.psnr - 12.0412) < 1e-4)
+    #expect(abs(metrics.ssim! - 0.2501 / 0.3126) < 1e-12 && abs(metrics.hiddenSSIM! - 0.2501 / 0.3126) < 1e-12)
+}

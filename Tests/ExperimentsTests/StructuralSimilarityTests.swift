@@ -103,3 +103,25 @@ private func bottomHidden(_ h: Int, _ w: Int) -> Tensor {
     // Nothing hidden → nil.
     #expect(try StructuralSimilarity.hiddenSSIM(a, a, hidden: Tensor(zeros: [12, 12, 1])) == nil)
 }
+
+@Test func ssimOfLargeBatchEqualsMeanOfImages() throws {
+    // 64 images are measured in parallel chunks; the result equals the mean of one-image measurements.
+    let (x, y) = referencePair(64, 28, 28, 1)
+    let hidden = bottomHidden(28, 28)
+    var single = 0.0, hiddenSum = 0.0
+    let size = 28 * 28
+    for i in 0..<64 {
+        let xi = Tensor(shape: [1, 28, 28, 1], scalars: Array(x.scalars[(i * size)..<((i + 1) * size)]))
+        let yi = Tensor(shape: [1, 28, 28, 1], scalars: Array(y.scalars[(i * size)..<((i + 1) * size)]))
+        single += try StructuralSimilarity.ssim(xi, yi)
+        hiddenSum += try StructuralSimilarity.hiddenSSIM(xi, yi, hidden: hidden)!
+    }
+    var accumulator = SSIMAccumulator()
+    try accumulator.add(predictions: x, targets: y, hidden: hidden)
+    #expect(accumulator.imageCount == 64)
+    #expect(accumulator.hiddenCount == 64 * 13 * 28)
+    #expect(abs(accumulator.mean - single / 64) < 1e-12)
+    #expect(abs(accumulator.hiddenMean! - hiddenSum / 64) < 1e-12)
+    // Deterministic across calls.
+    #expect(try StructuralSimilarity.ssim(x, y) == StructuralSimilarity.ssim(x, y))
+}

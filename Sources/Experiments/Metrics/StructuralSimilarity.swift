@@ -203,34 +203,47 @@ public struct SSIMAccumulator: Sendable {
         }
         let pixels = h * w
         let pad = StructuralSimilarity.radius
-        var workspace = StructuralSimilarity.Workspace(height: h, width: w)
-        var map = [Double](repeating: 0, count: pixels)
         let p = predictions.storage.pointer, t = targets.storage.pointer
         let maskPointer = hidden?.storage.pointer
-        for image in 0..<n {
-            var channelSum = 0.0
-            for channel in 0..<c {
-                let offset = image * pixels * c + channel
-                map.withUnsafeMutableBufferPointer { out in
-                    workspace.map(UnsafePointer(p + offset), UnsafePointer(t + offset), stride: c, dataRange: dataRange,
-                                  into: out.baseAddress!)
-                }
-                var cropped = 0.0
-                for row in pad..<(h - pad) {
-                    for column in pad..<(w - pad) { cropped += map[row * w + column] }
-                }
-                channelSum += cropped / Double((h - 2 * pad) * (w - 2 * pad))
-                if let m = maskPointer {
-                    let base = (maskPerImage ? image * pixels * maskChannels : 0) + (maskChannels == 1 ? 0 : channel)
-                    for i in 0..<pixels where m[base + i * maskChannels] > 0.5 {
-                        hiddenSum += map[i]
-                        hiddenCount += 1
+        let range = dataRange
+        // Images are independent: split them into chunks measured in parallel, then add the chunks' sums in
+        // chunk order so the result does not depend on scheduling.
+        let chunkCount = min(n, max(1, ProcessInfo.processInfo.activeProcessorCount), max(1, n * pixels * c / 20_000))
+        var partial = [SSIMAccumulator](repeating: SSIMAccumulator(dataRange: range), count: chunkCount)
+        partial.withUnsafeMutableBufferPointer { results in
+            let out = results.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                var local = SSIMAccumulator(dataRange: range)
+                var workspace = StructuralSimilarity.Workspace(height: h, width: w)
+                var map = [Double](repeating: 0, count: pixels)
+                for image in (chunk * n / chunkCount)..<((chunk + 1) * n / chunkCount) {
+                    var channelSum = 0.0
+                    for channel in 0..<c {
+                        let offset = image * pixels * c + channel
+                        map.withUnsafeMutableBufferPointer { m in
+                            workspace.map(UnsafePointer(p + offset), UnsafePointer(t + offset), stride: c, dataRange: range,
+                                          into: m.baseAddress!)
+                        }
+                        var cropped = 0.0
+                        for row in pad..<(h - pad) {
+                            for column in pad..<(w - pad) { cropped += map[row * w + column] }
+                        }
+                        channelSum += cropped / Double((h - 2 * pad) * (w - 2 * pad))
+                        if let mask = maskPointer {
+                            let base = (maskPerImage ? image * pixels * maskChannels : 0) + (maskChannels == 1 ? 0 : channel)
+                            for i in 0..<pixels where mask[base + i * maskChannels] > 0.5 {
+                                local.hiddenSum += map[i]
+                                local.hiddenCount += 1
+                            }
+                        }
                     }
+                    local.imageSum += channelSum / Double(c)
+                    local.imageCount += 1
                 }
+                out[chunk] = local
             }
-            imageSum += channelSum / Double(c)
-            imageCount += 1
         }
+        for part in partial { merge(part) }
     }
 
     /// Combines two accumulators (e.g. from parallel workers).

@@ -298,3 +298,11 @@ enum ConfigurationValue: Decodable {
         }
     }
 }
+
+extension ReportMetrics {
+    /// From `evaluate(_:mask:…)`'s result.
+    public init(_ result: EvaluationResult) {
+        self.init(images: result.images, meanSquaredError: result.meanSquaredError, hiddenMeanSquaredError: result.hiddenMeanSquaredError,
+                  ssim: result.ssim, hiddenSSIM: result.hiddenSSIM)
+    }
+}

@@ -136,3 +136,13 @@ public struct SweepReport: Sendable {
     /// Writes the report atomically to `path`.
     public func write(to path: String) throws { try document.write(to: path) }
 }
+
+extension SweepReportRow {
+    /// A row for one finished `LatentSweep` run (its validation metrics). `reportPath` defaults to the run folder's
+    /// `report.html` relative to the sweep folder (`latent-32/report.html`); pass `metrics` to show SSIM too.
+    public init(_ entry: SweepEntry, metrics: ReportMetrics? = nil, reportPath: String? = nil, parameterCount: Int? = nil) {
+        let folderName = entry.runFolder.split(separator: "/").last.map(String.init) ?? entry.runFolder
+        self.init(latentSize: entry.latentSize, metrics: metrics ?? ReportMetrics(errors: entry.result.validation), seconds: entry.seconds,
+                  reportPath: reportPath ?? "\(folderName)/report.html", parameterCount: parameterCount)
+    }
+}
