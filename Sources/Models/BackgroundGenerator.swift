@@ -175,7 +175,7 @@ public func smoothnessLoss(_ images: Tensor, cropCorners: [(row: Int, column: In
             let row = base + r * w
             for c in 0..<cropSize { let d = x[row + c] - mean; squares += d * d }
         }
-        let variance = squares / Float(m - 1)
+        let variance = hi > lo ? squares / Float(m - 1) : 0
         let range = hi - lo > 0 ? hi - lo : 1
         means[b] = mean; ranges[b] = range; variances[b] = variance
         argMax[b] = hiAt; argMin[b] = loAt
