@@ -39,6 +39,9 @@ public struct LatentSweep {
             let result = try session.run()
             entries.append(SweepEntry(latentSize: latent, runFolder: runFolder, result: result, seconds: Date().timeIntervalSince(start)))
             try writeSummary(entries)
+            let rows = entries.map { SweepReportRow($0, reportPath: "latent-\($0.latentSize)/report.html") }
+            try SweepReport(modelDescription: configuration.model, dataset: configuration.dataset, task: configuration.task,
+                            entries: rows).write(to: "\(folder)/report.html")
         }
         return entries
     }

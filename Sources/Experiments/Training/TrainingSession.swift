@@ -52,24 +52,40 @@ public final class TrainingSession {
         let indices = Array(0..<min(count, trainer.validation.count))
         guard !indices.isEmpty else { return }
         let originals = trainer.validation.batch(indices: indices)
-        let inputs = trainer.input(for: originals)
-        let outputs = withoutGradients { trainer.model(inputs) }.clamped(min: 0, max: 1)
-        _ = try SampleGrid.write(occluded: inputs, completed: outputs, original: originals, to: folder.samplePath("\(name).png"))
+        let outputs = withoutGradients { trainer.model(trainer.input(for: originals)) }.clamped(min: 0, max: 1)
+        // Hidden pixels show as grey, so they stand apart from black image content.
+        let shown = try trainer.mask.map { try SampleGrid.occlude(originals, visible: $0) } ?? originals
+        let grid = try SampleGrid.write(occluded: shown, completed: outputs, original: originals, to: folder.samplePath("\(name).png"))
+        sampleWidth = grid.width
+    }
+
+    private var sampleWidth: Int?
+
+    /// Writes `report.html`: summary, metrics, curves, samples and configuration.
+    public func writeReport(_ result: TrainingResult, validation: EvaluationResult, test: EvaluationResult?) throws {
+        let samples = [SampleReference(path: "samples/final.png",
+                                       caption: configuration.task == "complete" ? "occluded input | completed | original (validation images)"
+                                                                                 : "input | reconstruction | original (validation images)",
+                                       pixelWidth: sampleWidth)]
+        let report = AutoencoderReport(configuration: configuration, history: result.history, validation: ReportMetrics(validation),
+                                       test: test.map { ReportMetrics($0) }, modelName: trainer.model.name,
+                                       parameterCount: trainer.model.parameterCount, samples: samples,
+                                       imagesPerSecond: result.imagesPerSecond, trainingImages: trainer.training.count)
+        try report.write(in: folder)
     }
 
     @discardableResult
     public func run() throws -> TrainingResult {
         let result = try trainer.run(in: folder)
         try writeSamples()
-        var lines = [String(format: "validation MSE %.5f  PSNR %.2f dB", result.validation.meanSquaredError,
-                            ErrorAccumulator.psnr(meanSquaredError: result.validation.meanSquaredError))]
-        if let hidden = result.validation.hiddenMeanSquaredError { lines[0] += String(format: "  hidden-pixel MSE %.5f", hidden) }
-        if let test = result.test {
-            var line = String(format: "test MSE %.5f  PSNR %.2f dB", test.meanSquaredError, ErrorAccumulator.psnr(meanSquaredError: test.meanSquaredError))
-            if let hidden = test.hiddenMeanSquaredError { line += String(format: "  hidden-pixel MSE %.5f", hidden) }
-            lines.append(line)
-        }
-        lines.append("run folder: \(folder.path)")
+        let model = trainer.model
+        let predict: (Tensor) -> Tensor = { model(self.trainer.input(for: $0)) }
+        let validation = try evaluate(trainer.validation, mask: trainer.mask, structuralSimilarity: true, predict: predict)
+        let test = try trainer.test.map { try evaluate($0, mask: trainer.mask, structuralSimilarity: true, predict: predict) }
+        try writeReport(result, validation: validation, test: test)
+        var lines = ["validation \(validation.summary)"]
+        if let test { lines.append("test \(test.summary)") }
+        lines.append("run folder: \(folder.path) (report.html)")
         for line in lines { print(line) }
         return result
     }
