@@ -42,7 +42,7 @@ public struct BackgroundStepRecord: Sendable {
 /// (plus the batch-level distribution term for the diverse model).
 public final class BackgroundTrainer {
     public let model: any BackgroundModel
-    public let optimizer: RMSProp
+    public let optimizer: ParallelRMSProp
     public let options: BackgroundTrainingOptions
     public var rng: RandomGenerator
     private let parameters: [Parameter]
@@ -52,7 +52,7 @@ public final class BackgroundTrainer {
         var rng = RandomGenerator(seed: options.seed)
         model = try makeBackgroundModel(kind: options.kind, using: &rng)
         self.rng = rng
-        optimizer = RMSProp(learningRate: options.learningRate)
+        optimizer = ParallelRMSProp(learningRate: options.learningRate, threads: options.threads)
         parameters = model.parameters
     }
 
