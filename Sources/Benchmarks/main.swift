@@ -86,6 +86,32 @@ func trainingRate(_ model: any ImageAutoencoder, batch: Int = 32) -> Double {
     return Double(batch) / t
 }
 
+/// Background-generator training steps per second (batch 128, the article's loss, RMSprop, vectorised crops).
+func backgroundRate(diverse: Bool = false) -> Double {
+    let model: any BackgroundModel = diverse ? DiverseBackgroundGenerator(using: &rng) : BackgroundGenerator(using: &rng)
+    let optimizer = ParallelRMSProp(learningRate: 1e-5, threads: BLAS.maximumThreads)
+    let parameters = model.parameters
+    let t = timeit(warmup: 3, repetitions: 10) {
+        let noise = Tensor.normal([128, 64], using: &rng)
+        for p in parameters { p.tensor.zeroGradient() }
+        let images = model(noise)
+        var loss = backgroundLoss(images, using: &rng).total
+        if diverse { loss = loss + batchDistributionLoss(images, using: &rng) * 0.1 }
+        loss.backward()
+        optimizer.update(parameters)
+    }
+    return 1 / t
+}
+
+/// Conditional letter GAN: images per second of one D step + one G step at batch 128.
+func ganRate() -> Double {
+    let gan = ConditionalGAN(using: &rng)
+    let real = Tensor.uniform([128, 64, 64, 1], low: -1, high: 1, using: &rng)
+    let labels = (0..<128).map { $0 % 26 }
+    let t = timeit(warmup: 3, repetitions: 10) { gan.step(real: real, labels: labels, using: &rng) }
+    return 128 / t
+}
+
 var arguments = Array(CommandLine.arguments.dropFirst())
 if let flag = arguments.firstIndex(of: "--threads"), flag + 1 < arguments.count, let threads = Int(arguments[flag + 1]) {
     BLAS.maximumThreads = threads
@@ -105,6 +131,12 @@ for workload in workloads {
     case "cnn5":
         emit(["model": "CNN AE 5x5 (code) latent 32",
               "img_s": trainingRate(try! ConvAutoencoder(imageShape: [28, 28, 1], configuration: .init(kernelSize: 5), using: &rng))])
+    case "bg", "bgvec":
+        emit(["model": "background generator step (batch 128)", "steps_s": backgroundRate()])
+    case "bgdiverse":
+        emit(["model": "diverse background generator step (batch 128)", "steps_s": backgroundRate(diverse: true)])
+    case "gan":
+        emit(["model": "letter GAN D+G step (batch 128)", "img_s": ganRate()])
     default:
         FileHandle.standardError.write("unknown workload \(workload)\n".data(using: .utf8)!)
         exit(2)
