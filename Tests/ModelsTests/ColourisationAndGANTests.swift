@@ -1,3 +1,4 @@
+import Data
 import Engine
 import Experiments
 import Foundation
@@ -57,6 +58,8 @@ final class ColourisationAndGANTests: XCTestCase {
         XCTAssertThrowsError(try GreyscaleLetters(images: [[0, 0, 0, 0], [0]], labels: [0, 1], classNames: [], side: 2)) {
             XCTAssertTrue("\($0)".contains("mismatched sizes"))
         }
+        let rgb = ImageDataset(name: "rgb", height: 2, width: 2, channels: 3, pixels: [UInt8](repeating: 0, count: 12), labels: [0], classNames: ["a"])
+        XCTAssertThrowsError(try GreyscaleLetters(dataset: rgb)) { XCTAssertTrue("\($0)".contains("must be greyscale")) }
         XCTAssertThrowsError(try LetterRenderer(fontFolder: "/nonexistent-fonts")) { XCTAssertTrue("\($0)".contains("no TrueType fonts")) }
     }
 
