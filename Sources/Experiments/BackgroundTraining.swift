@@ -17,6 +17,12 @@ public struct BackgroundTrainingOptions: Codable, Sendable {
     /// A sample grid is saved every this many steps (and at the end).
     public var sampleEvery = 250
     public var threads = 2
+    /// A checkpoint (with the exact position, for `--resume`) is saved every this many steps and at the end.
+    public var checkpointEvery = 100
+    /// Width of the hidden layers (the article's 2048; smaller for tests).
+    public var hiddenSize = 2048
+    /// Clip the global gradient norm to this value when set.
+    public var gradientClip: Float?
     public init() {}
 }
 
@@ -36,6 +42,19 @@ public struct BackgroundStepRecord: Sendable {
          "\(metrics.smoothness)", "\(metrics.coverage)", "\(metrics.minimum)", "\(metrics.maximum)", String(format: "%.3f", seconds)]
             .joined(separator: ",")
     }
+
+    /// Parses the rows of `metrics.csv` (for resuming).
+    public static func parse(csv: String) -> [BackgroundStepRecord] {
+        csv.split(separator: "\n").dropFirst().compactMap { line in
+            let f = line.split(separator: ",").map { Double($0) }
+            guard f.count == 11, f.allSatisfy({ $0 != nil }) else { return nil }
+            let v = f.map { $0! }
+            return BackgroundStepRecord(step: Int(v[0]), loss: v[1], smoothnessTerm: v[2], distributionTerm: v[3], batchTerm: v[4],
+                                        metrics: BackgroundMetrics(diversity: v[5], smoothness: v[6], coverage: v[7],
+                                                                   minimum: Float(v[8]), maximum: Float(v[9])),
+                                        seconds: v[10])
+        }
+    }
 }
 
 /// Trains a background generator: fresh N(0, 1) noise `[batch, 64]` each step, RMSprop, the article's loss
@@ -46,11 +65,15 @@ public final class BackgroundTrainer {
     public let options: BackgroundTrainingOptions
     public var rng: RandomGenerator
     private let parameters: [Parameter]
+    /// Steps trained so far (restored by `resume`).
+    public private(set) var completedSteps = 0
+    /// Asked after every step; `true` saves a checkpoint and stops (default: SIGINT/SIGTERM arrived).
+    public var shouldStop: () -> Bool = { Interruption.requested != nil }
 
     public init(options: BackgroundTrainingOptions) throws {
         self.options = options
         var rng = RandomGenerator(seed: options.seed)
-        model = try makeBackgroundModel(kind: options.kind, using: &rng)
+        model = try makeBackgroundModel(kind: options.kind, hiddenSize: options.hiddenSize, using: &rng)
         self.rng = rng
         optimizer = ParallelRMSProp(learningRate: options.learningRate, threads: options.threads)
         parameters = model.parameters
@@ -71,28 +94,64 @@ public final class BackgroundTrainer {
             loss = loss + b * 0.1
         }
         loss.backward()
+        if let clip = options.gradientClip, loss.scalar.isFinite, firstNonFiniteParameter(parameters) == nil {
+            clipGradients(parameters, maxNorm: clip)
+        }
         optimizer.update(parameters)
         return (loss.scalar, terms.smoothness.scalar, terms.distribution.scalar, batchTerm, images.detached())
     }
 
-    /// Runs all steps, printing metrics and writing `metrics.csv`, sample grids, the checkpoint and `report.html`.
-    public func train(into folder: RunFolder, reporter: ProgressReporter) throws -> [BackgroundStepRecord] {
+    /// Runs the remaining steps, printing metrics and writing `metrics.csv`, sample grids, a checkpoint every
+    /// `checkpointEvery` steps and `report.html`. With `resume`, continues exactly from the folder's checkpoint.
+    public func train(into folder: RunFolder, reporter: ProgressReporter, resume: Bool = false) throws -> [BackgroundStepRecord] {
         let saved = BLAS.maximumThreads
         BLAS.maximumThreads = options.threads
         defer { BLAS.maximumThreads = saved }
+        var records: [BackgroundStepRecord] = []
+        var secondsBefore = 0.0
+        if resume {
+            let meta = try Checkpoint.load(folder.checkpointPath, into: model, optimizer: optimizer)
+            guard let step = meta["step"].flatMap(Int.init),
+                  let words = meta["rng"]?.split(separator: " ").compactMap({ UInt64($0) }), words.count == 4 else {
+                throw ExperimentError.invalidFile(folder.checkpointPath, "checkpoint has no training position (step, rng)")
+            }
+            completedSteps = step
+            rng = RandomGenerator(stateWords: words)
+            if let csv = try? String(contentsOfFile: folder.metricsPath, encoding: .utf8) {
+                records = BackgroundStepRecord.parse(csv: csv).filter { $0.step <= step }
+            }
+            secondsBefore = records.last?.seconds ?? 0
+            reporter.line("resuming at step \(step + 1)")
+        }
         try AtomicFile.write(String(decoding: try JSONEncoder().encode(options), as: UTF8.self), to: folder.configurationPath)
         reporter.line("background generator (\(options.kind)): \(model.parameterCount) parameters, \(options.steps) steps of batch \(options.batchSize), RMSprop lr \(options.learningRate)")
-        var records: [BackgroundStepRecord] = []
-        var grids: [(String, Int)] = []
+        var grids: [(String, Int)] = stride(from: options.sampleEvery, through: completedSteps, by: options.sampleEvery).map {
+            (String(format: "step%05d.png", $0), $0)
+        }
         let start = DispatchTime.now().uptimeNanoseconds
         var sampleRng = RandomGenerator(seed: options.seed &+ 1)
         let fixedNoise = Tensor.uniform([96, BackgroundGenerator.noiseSize], using: &sampleRng)
-        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-        for s in 1...options.steps {
-            let r = step()
-            guard r.loss.isFinite else {
-                throw ExperimentError.nonFiniteLoss(epoch: s, batch: 1, value: r.loss, firstLayer: nil)
+        func elapsed() -> Double { secondsBefore + Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        func checkpoint() throws {
+            if let bad = firstNonFiniteParameter(parameters, values: true) {
+                throw ExperimentError.nonFiniteValue(position: "step \(completedSteps) (before saving)", value: .nan, firstLayer: bad)
             }
+            try AtomicFile.write(([BackgroundStepRecord.header] + records.map(\.csvRow)).joined(separator: "\n") + "\n", to: folder.metricsPath)
+            try Checkpoint.save(model, optimizer: optimizer,
+                                metadata: ["kind": options.kind, "step": String(completedSteps), "seed": String(options.seed),
+                                           "hidden_size": String(options.hiddenSize),
+                                           "rng": rng.stateWords.map(String.init).joined(separator: " ")],
+                                to: folder.checkpointPath)
+        }
+        while completedSteps < options.steps {
+            let s = completedSteps + 1
+            let r = step()
+            // A NaN gradient turns weights into NaN, which shows in the next loss (and is checked before every save).
+            if !r.loss.isFinite {
+                throw ExperimentError.nonFiniteValue(position: "step \(s)", value: r.loss,
+                                                     firstLayer: firstNonFiniteParameter(parameters) ?? firstNonFiniteParameter(parameters, values: true))
+            }
+            completedSteps = s
             if s == 1 || s % options.metricsEvery == 0 || s == options.steps {
                 var metricRng = RandomGenerator(seed: options.seed &+ UInt64(s) &* 7919)
                 let metrics = BackgroundMetrics(samples: r.samples, using: &metricRng)
@@ -110,10 +169,14 @@ public final class BackgroundTrainer {
                 try writeBackgroundGrid(model: model, noise: fixedNoise, to: folder.samplePath(name))
                 grids.append((name, s))
             }
+            if s % options.checkpointEvery == 0 || s == options.steps { try checkpoint() }
+            if s < options.steps, shouldStop() {
+                if s % options.checkpointEvery != 0 { try checkpoint() }
+                throw ExperimentError.interrupted(signal: Interruption.requested.map(Interruption.name) ?? "a stop request",
+                                                  checkpoint: folder.checkpointPath, position: "after step \(s)",
+                                                  resume: "imagegen backgrounds train --output \(folder.path) --resume")
+            }
         }
-        try AtomicFile.write(([BackgroundStepRecord.header] + records.map(\.csvRow)).joined(separator: "\n") + "\n", to: folder.metricsPath)
-        try Checkpoint.save(model, optimizer: optimizer, metadata: ["kind": options.kind, "step": String(options.steps), "seed": String(options.seed)],
-                            to: folder.checkpointPath)
         try writeBackgroundReport(records: records, grids: grids, to: folder)
         return records
     }
@@ -162,7 +225,8 @@ public func loadBackgroundModel(from path: String) throws -> any BackgroundModel
     guard FileManager.default.fileExists(atPath: path) else { throw ExperimentError.missingFile(path) }
     let metadata = try SafeTensors.read(path).metadata
     var rng = RandomGenerator(seed: 0)
-    let model = try makeBackgroundModel(kind: metadata["kind"] ?? "faithful", using: &rng)
+    let model = try makeBackgroundModel(kind: metadata["kind"] ?? "faithful", hiddenSize: metadata["hidden_size"].flatMap(Int.init) ?? 2048,
+                                        using: &rng)
     try Checkpoint.load(path, into: model)
     return model
 }

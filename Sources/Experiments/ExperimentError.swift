@@ -9,6 +9,10 @@ public enum ExperimentError: Error, CustomStringConvertible, Equatable {
     case runFolderExists(String)
     case nonFiniteLoss(epoch: Int, batch: Int, value: Float, firstLayer: String?)
     case invalidArgument(String)
+    /// A NaN or infinity outside an epoch/batch loop (`position` says where, e.g. "step 12").
+    case nonFiniteValue(position: String, value: Float, firstLayer: String?)
+    /// SIGINT/SIGTERM stopped the run; `checkpoint` (when there is a run folder) holds the exact position.
+    case interrupted(signal: String, checkpoint: String?, position: String, resume: String)
 
     public var description: String {
         switch self {
@@ -23,9 +27,16 @@ public enum ExperimentError: Error, CustomStringConvertible, Equatable {
             return "run folder \(path) already exists; choose another --name, pass --resume to continue it, or --overwrite to replace it"
         case .nonFiniteLoss(let epoch, let batch, let value, let layer):
             return "training stopped: the loss became \(value) at epoch \(epoch), batch \(batch)"
-                + (layer.map { "; the first non-finite gradient was in \($0)" } ?? "")
-                + ". The last good checkpoint is kept; lower the learning rate or set a gradient clip."
+                + (layer.map { "; the first non-finite gradient or weight was in \($0)" } ?? "")
+                + ". The last good checkpoint is kept; lower the learning rate or set a gradient clip (--clip)."
         case .invalidArgument(let problem): return problem
+        case .nonFiniteValue(let position, let value, let layer):
+            return "training stopped: a non-finite value (\(value)) appeared at \(position)"
+                + (layer.map { "; the first non-finite gradient or weight was in \($0)" } ?? "")
+                + ". The last good checkpoint is kept; lower the learning rate or set a gradient clip (--clip)."
+        case .interrupted(let signal, let checkpoint, let position, let resume):
+            return "interrupted by \(signal) \(position); "
+                + (checkpoint.map { "saved a checkpoint to \($0). Resume with: \(resume)" } ?? "no run folder, nothing was saved")
         }
     }
 }

@@ -112,6 +112,8 @@ public struct GANTrainingOptions: Codable, Sendable {
     public var fontFolder = LetterRenderer.defaultFontFolder
     public var limit: Int?
     public var threads = 2
+    /// Width of both networks' hidden layers (the article's 2048; smaller for tests).
+    public var hiddenSize = 2048
     public init() {}
 }
 
@@ -124,12 +126,14 @@ public final class GANTrainer {
     public var rng: RandomGenerator
     public private(set) var classifier: LetterClassifier?
     public private(set) var classifierTestAccuracy: Double = 0
+    /// Asked after every batch; `true` saves a checkpoint at the batch boundary and stops (default: SIGINT/SIGTERM arrived).
+    public var shouldStop: () -> Bool = { Interruption.requested != nil }
 
     public init(options: GANTrainingOptions, data: LetterSet) {
         self.options = options
         self.data = data
         var rng = RandomGenerator(seed: options.seed)
-        gan = ConditionalGAN(learningRate: options.learningRate, using: &rng)
+        gan = ConditionalGAN(hiddenSize: options.hiddenSize, learningRate: options.learningRate, using: &rng)
         self.rng = rng
     }
 
@@ -147,17 +151,56 @@ public final class GANTrainer {
         BLAS.maximumThreads = options.threads
         defer { BLAS.maximumThreads = saved }
         let discriminatorPath = "\(folder.path)/discriminator.safetensors"
+        // The two networks are saved in two files: the discriminator goes to `pendingPath` first, then the
+        // generator (the commit point), then the discriminator is renamed into place. A crash in between leaves
+        // a pending file that resuming either completes (same position) or discards.
+        let pendingPath = "\(folder.path)/discriminator.pending.safetensors"
         var startEpoch = 1
+        var resumeBatch = 0
+        var resumeEpochRng: RandomGenerator?
+        var resumeTotals = (d: 0.0, g: 0.0)
         var rows: [String] = []
         if resume {
             let meta = try Checkpoint.load(folder.checkpointPath, into: gan.generator, optimizer: gan.generatorOptimizer)
-            try Checkpoint.load(discriminatorPath, into: gan.discriminator, optimizer: gan.discriminatorOptimizer)
+            let position = { (m: [String: String]) in "\(m["epoch"] ?? "?")/\(m["batch"] ?? "0")" }
+            if FileManager.default.fileExists(atPath: pendingPath) {
+                if let pending = try? SafeTensors.read(pendingPath).metadata, position(pending) == position(meta) {
+                    guard rename(pendingPath, discriminatorPath) == 0 else {
+                        throw FileWriteError.writeFailed(path: discriminatorPath, reason: String(cString: strerror(errno)))
+                    }
+                } else {
+                    unlink(pendingPath)
+                }
+            }
+            let dMeta = try Checkpoint.load(discriminatorPath, into: gan.discriminator, optimizer: gan.discriminatorOptimizer)
+            guard position(dMeta) == position(meta) else {
+                throw ExperimentError.invalidFile(discriminatorPath, "discriminator is at epoch/batch \(position(dMeta)), the generator at \(position(meta))")
+            }
             startEpoch = (Int(meta["epoch"] ?? "0") ?? 0) + 1
             if let words = meta["rng"]?.split(separator: " ").compactMap({ UInt64($0) }), words.count == 4 { rng = RandomGenerator(stateWords: words) }
+            resumeBatch = Int(meta["batch"] ?? "0") ?? 0
+            if resumeBatch > 0 {
+                guard let words = meta["epoch_rng"]?.split(separator: " ").compactMap({ UInt64($0) }), words.count == 4 else {
+                    throw ExperimentError.invalidFile(folder.checkpointPath, "mid-epoch checkpoint has no epoch_rng")
+                }
+                resumeEpochRng = RandomGenerator(stateWords: words)
+                resumeTotals = (Double(bitPattern: UInt64(meta["d_sum"] ?? "") ?? 0), Double(bitPattern: UInt64(meta["g_sum"] ?? "") ?? 0))
+            }
             if let csv = try? String(contentsOfFile: folder.metricsPath, encoding: .utf8) {
                 rows = csv.split(separator: "\n").dropFirst().map(String.init).filter { (Int($0.split(separator: ",")[0]) ?? 0) < startEpoch }
             }
-            reporter.line("resuming at epoch \(startEpoch)")
+            reporter.line("resuming at epoch \(startEpoch)" + (resumeBatch > 0 ? ", batch \(resumeBatch + 1)" : ""))
+        }
+        func saveCheckpoint(_ meta: [String: String]) throws {
+            if let bad = firstNonFiniteParameter(gan.parameters, values: true) {
+                throw ExperimentError.nonFiniteValue(position: "epoch \(meta["epoch"]!), batch \(meta["batch"]!) (before saving)", value: .nan, firstLayer: bad)
+            }
+            try Checkpoint.save(gan.discriminator, optimizer: gan.discriminatorOptimizer, metadata: meta, to: pendingPath)
+            try Checkpoint.save(gan.generator, optimizer: gan.generatorOptimizer,
+                                metadata: meta.merging(["hidden_size": String(options.hiddenSize)]) { $1 }, to: folder.checkpointPath)
+            guard rename(pendingPath, discriminatorPath) == 0 else {
+                throw FileWriteError.writeFailed(path: discriminatorPath, reason: String(cString: strerror(errno)))
+            }
         }
         try AtomicFile.write(String(decoding: try JSONEncoder().encode(options), as: UTF8.self), to: folder.configurationPath)
         reporter.line("letter GAN: generator \(gan.generator.parameterCount), discriminator \(gan.discriminator.parameterCount) parameters; \(data.source): \(data.count) images")
@@ -175,14 +218,32 @@ public final class GANTrainer {
         let start = DispatchTime.now().uptimeNanoseconds
         let batches = (data.count + options.batchSize - 1) / options.batchSize
         guard startEpoch <= options.epochs else { reporter.line("already trained \(options.epochs) epochs"); return }
+        let parameters = gan.parameters
         for epoch in startEpoch...options.epochs {
-            let order = rng.permutation(data.count)
-            var dTotal = 0.0, gTotal = 0.0
-            for b in 0..<batches {
+            // The batch order comes from the generator's state at the epoch's start (kept for mid-epoch resumes).
+            var epochRng = epoch == startEpoch ? (resumeEpochRng ?? rng) : rng
+            let epochStartState = epochRng.stateWords
+            let order = epochRng.permutation(data.count)
+            let firstBatch = epoch == startEpoch ? resumeBatch : 0
+            if firstBatch == 0 { rng = epochRng }
+            var dTotal = firstBatch > 0 ? resumeTotals.d : 0.0, gTotal = firstBatch > 0 ? resumeTotals.g : 0.0
+            for b in firstBatch..<batches {
                 let idx = Array(order[(b * options.batchSize)..<Swift.min((b + 1) * options.batchSize, order.count)])
                 let (d, g) = gan.step(real: data.batch(idx), labels: idx.map { data.labels[$0] }, using: &rng)
-                guard d.isFinite, g.isFinite else { throw ExperimentError.nonFiniteLoss(epoch: epoch, batch: b + 1, value: d.isFinite ? g : d, firstLayer: nil) }
+                // A NaN gradient turns weights into NaN, which shows in the next loss (and is checked before every save).
+                if !d.isFinite || !g.isFinite {
+                    throw ExperimentError.nonFiniteLoss(epoch: epoch, batch: b + 1, value: d.isFinite ? g : d,
+                                                        firstLayer: firstNonFiniteParameter(parameters) ?? firstNonFiniteParameter(parameters, values: true))
+                }
                 dTotal += Double(d); gTotal += Double(g)
+                if b + 1 < batches, shouldStop() {
+                    try saveCheckpoint(["epoch": String(epoch - 1), "batch": String(b + 1), "rng": rng.stateWords.map(String.init).joined(separator: " "),
+                                        "epoch_rng": epochStartState.map(String.init).joined(separator: " "),
+                                        "d_sum": String(dTotal.bitPattern), "g_sum": String(gTotal.bitPattern)])
+                    throw ExperimentError.interrupted(signal: Interruption.requested.map(Interruption.name) ?? "a stop request",
+                                                      checkpoint: folder.checkpointPath, position: "in epoch \(epoch) after batch \(b + 1)",
+                                                      resume: "imagegen gan train --output \(folder.path) --resume")
+                }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 reporter.batch(epoch: epoch, epochs: options.epochs, batch: b + 1, batches: batches, loss: g,
                                imagesPerSecond: Double(((epoch - startEpoch) * batches + b + 1) * options.batchSize) / seconds,
@@ -198,12 +259,16 @@ public final class GANTrainer {
             reporter.line(String(format: "epoch %d/%d  D loss %.4f  G loss %.4f%@", epoch, options.epochs, dTotal / Double(batches), gTotal / Double(batches),
                                  accuracy.isNaN ? "" : String(format: "  generated letters recognised %.1f%%", accuracy * 100)))
             try AtomicFile.write((["epoch,d_loss,g_loss,generated_accuracy,seconds"] + rows).joined(separator: "\n") + "\n", to: folder.metricsPath)
-            if isCheckpoint {
-                let meta = ["epoch": String(epoch), "rng": rng.stateWords.map(String.init).joined(separator: " ")]
-                try Checkpoint.save(gan.discriminator, optimizer: gan.discriminatorOptimizer, metadata: meta, to: discriminatorPath)
-                try Checkpoint.save(gan.generator, optimizer: gan.generatorOptimizer, metadata: meta, to: folder.checkpointPath)
+            let stopping = epoch < options.epochs && shouldStop()
+            if isCheckpoint || stopping {
+                try saveCheckpoint(["epoch": String(epoch), "batch": "0", "rng": rng.stateWords.map(String.init).joined(separator: " ")])
             }
             try writeGANReport(rows: rows, folder: folder)
+            if stopping {
+                throw ExperimentError.interrupted(signal: Interruption.requested.map(Interruption.name) ?? "a stop request",
+                                                  checkpoint: folder.checkpointPath, position: "after epoch \(epoch)",
+                                                  resume: "imagegen gan train --output \(folder.path) --resume")
+            }
         }
     }
 
@@ -231,7 +296,8 @@ public func loadLetterGenerator(run: String) throws -> ConditionalGenerator {
     let path = "\(run)/model.safetensors"
     guard FileManager.default.fileExists(atPath: path) else { throw ExperimentError.missingFile(path) }
     var rng = RandomGenerator(seed: 0)
-    let generator = ConditionalGenerator(using: &rng)
+    let hidden = (try? SafeTensors.read(path).metadata["hidden_size"].flatMap(Int.init)) ?? nil
+    let generator = ConditionalGenerator(hiddenSize: hidden ?? 2048, using: &rng)
     try Checkpoint.load(path, into: generator)
     return generator
 }

@@ -19,27 +19,41 @@ struct BackgroundsTrain: ParsableCommand {
         discussion: "Example: imagegen backgrounds train --model faithful --steps 1000 --output runs/backgrounds-faithful")
 
     @Option(help: "Model: faithful (the article's) or diverse (ImageGen's, does not collapse).") var model = "faithful"
-    @Option(help: "Optimisation steps (the article's 'epochs').") var steps = 1000
+    @Option(help: "Optimisation steps (the article's 'epochs'; default 1000).") var steps: Int?
     @Option(name: .customLong("batch-size")) var batchSize = 128
     @Option(name: .customLong("lr"), help: "RMSprop learning rate.") var learningRate: Float = 1e-5
     @Option var seed: UInt64 = 0
     @Option(help: "Threads for matrix products.") var threads = 2
+    @Option(name: .customLong("checkpoint-every"), help: "Save a resumable checkpoint every N steps.") var checkpointEvery = 100
+    @Option(name: .customLong("clip"), help: "Clip the global gradient norm to this value.") var gradientClip: Float?
     @Option(help: "Run folder (default runs/backgrounds-<model>).") var output: String?
+    @Flag(help: "Continue the run in --output from its last checkpoint (its saved settings; --steps may extend it).") var resume = false
     @Flag(help: "Replace an existing run folder.") var overwrite = false
     @Flag(help: "Print only the final results.") var quiet = false
 
     func run() throws {
-        guard steps > 0, batchSize > 1 else { throw ExperimentError.invalidArgument("--steps must be > 0 and --batch-size > 1") }
+        Interruption.install()
+        guard (steps ?? 1) > 0, batchSize > 1, checkpointEvery > 0 else {
+            throw ExperimentError.invalidArgument("--steps and --checkpoint-every must be > 0 and --batch-size > 1")
+        }
+        let path = output ?? "runs/backgrounds-\(model)"
         var options = BackgroundTrainingOptions()
-        options.kind = model
-        options.steps = steps
-        options.batchSize = batchSize
-        options.learningRate = learningRate
-        options.seed = seed
-        options.threads = threads
+        if resume {
+            options = try decodeSavedOptions(BackgroundTrainingOptions(), from: "\(path)/config.json")
+            options.steps = max(options.steps, steps ?? 0)
+        } else {
+            options.kind = model
+            options.steps = steps ?? 1000
+            options.batchSize = batchSize
+            options.learningRate = learningRate
+            options.seed = seed
+            options.threads = threads
+            options.checkpointEvery = checkpointEvery
+            options.gradientClip = gradientClip
+        }
         let trainer = try BackgroundTrainer(options: options)
-        let folder = try RunFolder(path: output ?? "runs/backgrounds-\(model)", mode: overwrite ? .overwrite : .create)
-        let records = try trainer.train(into: folder, reporter: ProgressReporter(quiet: quiet))
+        let folder = try RunFolder(path: path, mode: resume ? .resume : (overwrite ? .overwrite : .create))
+        let records = try trainer.train(into: folder, reporter: ProgressReporter(quiet: quiet), resume: resume)
         if let last = records.last { print("final: \(last.metrics)") }
         print("wrote \(folder.path)/ (model.safetensors, metrics.csv, samples/, report.html)")
     }

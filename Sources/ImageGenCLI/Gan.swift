@@ -36,12 +36,19 @@ struct GanTrain: ParsableCommand {
         guard epochs > 0, batchSize > 0, checkpointEvery > 0, perLetter > 1 else {
             throw ExperimentError.invalidArgument("--epochs, --batch-size and --checkpoint-every must be > 0 and --per-letter > 1")
         }
+        Interruption.install()
         var o = GANTrainingOptions()
-        o.epochs = epochs; o.batchSize = batchSize; o.learningRate = learningRate; o.checkpointEvery = checkpointEvery
-        o.emnistFolder = dataFolder; o.perLetter = perLetter; o.fontFolder = fontFolder; o.limit = limit; o.seed = seed; o.threads = threads
+        if resume {
+            // The run's own settings; a larger --epochs extends it.
+            o = try decodeSavedOptions(o, from: "\(output)/config.json")
+            o.epochs = Swift.max(o.epochs, epochs)
+        } else {
+            o.epochs = epochs; o.batchSize = batchSize; o.learningRate = learningRate; o.checkpointEvery = checkpointEvery
+            o.emnistFolder = dataFolder; o.perLetter = perLetter; o.fontFolder = fontFolder; o.limit = limit; o.seed = seed; o.threads = threads
+        }
         let folder = try RunFolder(path: output, mode: resume ? .resume : (overwrite ? .overwrite : .create))
-        let data = try LetterSet.load(emnistFolder: dataFolder, perLetter: perLetter, fontFolder: fontFolder, seed: seed, limit: limit,
-                                      renderedFolder: "\(output)/letters")
+        let data = try LetterSet.load(emnistFolder: o.emnistFolder, perLetter: o.perLetter, fontFolder: o.fontFolder, seed: o.seed, limit: o.limit,
+                                      renderedFolder: resume ? nil : "\(output)/letters")
         let trainer = GANTrainer(options: o, data: data)
         try trainer.train(into: folder, resume: resume, reporter: ProgressReporter(quiet: quiet))
         print("wrote \(output)/ (model.safetensors, discriminator.safetensors, metrics.csv, samples/, report.html)")

@@ -11,6 +11,7 @@ struct Sweep: ParsableCommand {
     @Option(help: "Comma-separated latent sizes.") var latents = "16,32,64,128,512"
     @Option(help: "Sweep folder (default runs/sweep-<model>-<task>-<dataset>).") var output: String?
     @Flag(help: "Replace an existing sweep folder.") var overwrite = false
+    @Flag(help: "Continue an interrupted sweep in --output (pass the same options).") var resume = false
 
     func run() throws {
         let sizes = try latents.split(separator: ",").map { part -> Int in
@@ -20,7 +21,8 @@ struct Sweep: ParsableCommand {
         let c = options.configuration
         let folder = output ?? "runs/sweep-\(c.model)-\(c.task)-\(c.dataset)"
         let sweep = try LatentSweep(configuration: c, latentSizes: sizes, folder: folder)
-        let entries = try sweep.run(mode: overwrite ? .overwrite : .create, reporter: ProgressReporter(quiet: options.quiet))
+        Interruption.install()
+        let entries = try sweep.run(mode: resume ? .resume : (overwrite ? .overwrite : .create), reporter: ProgressReporter(quiet: options.quiet))
         print("latent   validation MSE   hidden MSE   test MSE")
         for e in entries {
             print(String(format: "%6d   %14.5f   %10@   %8@", e.latentSize, e.result.validation.meanSquaredError,

@@ -13,6 +13,7 @@ struct Train: ParsableCommand {
     @Flag(help: "Replace an existing run folder.") var overwrite = false
 
     func run() throws {
+        Interruption.install()
         let c = options.configuration
         let folder = output ?? "runs/\(c.model)-\(c.task)-\(c.dataset)-latent\(c.latentSize)"
         let session = try TrainingSession(configuration: c, runFolder: folder,

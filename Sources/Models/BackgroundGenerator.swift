@@ -44,10 +44,10 @@ public protocol BackgroundModel: Module {
 }
 
 /// Makes the background model named by `kind` (`faithful` or `diverse`).
-public func makeBackgroundModel(kind: String, using rng: inout RandomGenerator) throws -> any BackgroundModel {
+public func makeBackgroundModel(kind: String, hiddenSize: Int = 2048, using rng: inout RandomGenerator) throws -> any BackgroundModel {
     switch kind {
-    case "faithful": return BackgroundGenerator(using: &rng)
-    case "diverse": return DiverseBackgroundGenerator(using: &rng)
+    case "faithful": return BackgroundGenerator(hiddenSize: hiddenSize, using: &rng)
+    case "diverse": return DiverseBackgroundGenerator(hiddenSize: hiddenSize, using: &rng)
     default: throw ModelError.invalidConfiguration(model: "background generator", problem: "unknown background model '\(kind)' (expected faithful or diverse)")
     }
 }

@@ -64,3 +64,21 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
         }
     }
 }
+
+/// Settings saved as JSON in a run folder, read back over `defaults` so that files written before a setting
+/// existed still load.
+public func decodeSavedOptions<T: Codable>(_ defaults: T, from path: String) throws -> T {
+    guard let data = FileManager.default.contents(atPath: path) else { throw ExperimentError.missingFile(path) }
+    do {
+        guard var merged = try JSONSerialization.jsonObject(with: JSONEncoder().encode(defaults)) as? [String: Any],
+              let saved = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ExperimentError.invalidFile(path, "not a JSON object")
+        }
+        merged.merge(saved) { $1 }
+        return try JSONDecoder().decode(T.self, from: JSONSerialization.data(withJSONObject: merged))
+    } catch let error as ExperimentError {
+        throw error
+    } catch {
+        throw ExperimentError.invalidFile(path, "not valid saved settings: \(error)")
+    }
+}

@@ -29,6 +29,17 @@ public final class AutoencoderTrainer {
     public private(set) var history: [EpochMetrics] = []
     public private(set) var completedEpochs = 0
     private var dataOrder: RandomGenerator
+    /// The data-order state at the start of the epoch in progress (`nil` between epochs).
+    private var epochStartOrder: [UInt64]?
+    /// Batches finished in the epoch in progress, and their loss sum and image count.
+    public private(set) var batchesDone = 0
+    private var lossSum: Double = 0
+    private var seen = 0
+    /// Asked after every batch; `true` stops the run with a checkpoint at the batch boundary.
+    /// By default, whether SIGINT/SIGTERM arrived (see `Interruption`).
+    public var shouldStop: () -> Bool = { Interruption.requested != nil }
+    /// The command that continues this run, for the interruption message.
+    public var resumeCommand: (String) -> String = { "imagegen train --output \($0) --resume" }
 
     public init(configuration: TrainingConfiguration, model: any ImageAutoencoder, optimizer: any Optimizer,
                 training: ImageDataset, validation: ImageDataset, test: ImageDataset?, mask: Tensor?,
@@ -47,41 +58,62 @@ public final class AutoencoderTrainer {
     /// The network's input for a batch of original images.
     public func input(for images: Tensor) -> Tensor { mask.map { images * $0 } ?? images }
 
-    /// Trains one epoch; returns the mean training loss.
-    public func trainEpoch() throws -> Double {
+    /// Trains one epoch (or the rest of an interrupted one); returns the mean training loss, or `nil` when
+    /// `shouldStop` asked to stop after a batch before the epoch ended (the position is kept for `save`).
+    public func trainEpoch() throws -> Double? {
         let epoch = completedEpochs + 1
-        var batches = training.batches(batchSize: configuration.batchSize, shuffle: true, rng: &dataOrder)
+        // The epoch's batch order is drawn from the data-order generator's state at the epoch's start, so an
+        // epoch interrupted after batch k continues with exactly the batches it would have had.
+        let startState = epochStartOrder ?? dataOrder.stateWords
+        epochStartOrder = startState
+        var orderRng = RandomGenerator(stateWords: startState)
+        var batches = training.batches(batchSize: configuration.batchSize, shuffle: true, rng: &orderRng)
         let batchCount = batches.batchCount
         let parameters = model.parameters
-        var lossSum: Double = 0
-        var seen = 0
         let start = DispatchTime.now().uptimeNanoseconds
         var batchIndex = 0
+        var seenThisCall = 0
         while let indices = batches.next() {
             batchIndex += 1
+            if batchIndex <= batchesDone { continue }
             let images = training.batch(indices: indices)
             model.zeroGradients()
             let loss = mseLoss(predictions: model(input(for: images)), targets: images)
             let value = loss.scalar
-            guard value.isFinite else {
-                throw ExperimentError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: value, firstLayer: nil)
+            if !value.isFinite {
+                var layer = firstNonFiniteParameter(parameters, values: true)
+                if layer == nil {
+                    loss.backward()
+                    layer = firstNonFiniteParameter(parameters)
+                }
+                throw ExperimentError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: value, firstLayer: layer)
             }
             loss.backward()
-            if let clip = configuration.gradientClip { clipGradients(parameters, maxNorm: clip) }
-            if let bad = parameters.first(where: { p in p.tensor.gradient.map { !$0.scalars.allSatisfy(\.isFinite) } ?? false }) {
-                throw ExperimentError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: value, firstLayer: bad.name)
+            // Checked before clipping: a non-finite norm would spread NaN to every gradient and hide its source.
+            if let bad = firstNonFiniteParameter(parameters) {
+                throw ExperimentError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: value, firstLayer: bad)
             }
+            if let clip = configuration.gradientClip { clipGradients(parameters, maxNorm: clip) }
             optimizer.update(parameters)
             lossSum += Double(value) * Double(indices.count)
             seen += indices.count
+            seenThisCall += indices.count
+            batchesDone = batchIndex
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let rate = Double(seen) / max(elapsed, 1e-9)
+            let rate = Double(seenThisCall) / max(elapsed, 1e-9)
             let remainingImages = Double(training.count - seen + training.count * (configuration.epochs - epoch))
             reporter.batch(epoch: epoch, epochs: configuration.epochs, batch: batchIndex, batches: batchCount,
                            loss: Float(lossSum / Double(seen)), imagesPerSecond: rate, secondsLeft: remainingImages / rate)
+            if batchIndex < batchCount, shouldStop() { return nil }
         }
+        let mean = lossSum / Double(max(seen, 1))
         completedEpochs = epoch
-        return lossSum / Double(max(seen, 1))
+        dataOrder = orderRng
+        epochStartOrder = nil
+        batchesDone = 0
+        lossSum = 0
+        seen = 0
+        return mean
     }
 
     /// Squared errors of the model over `dataset`, without recording gradients.
@@ -107,7 +139,10 @@ public final class AutoencoderTrainer {
         var lastValidation = ErrorAccumulator()
         while completedEpochs < configuration.epochs {
             let epochStart = DispatchTime.now().uptimeNanoseconds
-            let trainingLoss = try trainEpoch()
+            guard let trainingLoss = try trainEpoch() else {
+                if let folder { try save(to: folder) }
+                throw interruption(folder)
+            }
             imagesTrained += training.count
             lastValidation = evaluate(validation)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - epochStart) / 1e9
@@ -120,6 +155,7 @@ public final class AutoencoderTrainer {
             line += String(format: "  %.1fs  %.0f img/s", seconds, Double(training.count) / seconds)
             reporter.line(line)
             if let folder { try save(to: folder) }
+            if completedEpochs < configuration.epochs, shouldStop() { throw interruption(folder) }
         }
         if completedEpochs == 0 || history.isEmpty { lastValidation = evaluate(validation) }
         let testErrors = test.map { evaluate($0) }
@@ -128,11 +164,23 @@ public final class AutoencoderTrainer {
                               imagesPerSecond: imagesTrained > 0 ? Double(imagesTrained) / elapsed : 0)
     }
 
-    /// Writes the checkpoint (model, optimiser, data order, epoch) and the metrics.
+    func interruption(_ folder: RunFolder?) -> ExperimentError {
+        let signal = Interruption.requested.map(Interruption.name) ?? "a stop request"
+        let position = batchesDone > 0 ? "in epoch \(completedEpochs + 1) after batch \(batchesDone)" : "after epoch \(completedEpochs)"
+        return .interrupted(signal: signal, checkpoint: folder?.checkpointPath, position: position,
+                            resume: folder.map { resumeCommand($0.path) } ?? "")
+    }
+
+    /// Writes the checkpoint (model, optimiser, data order, epoch, position within the epoch) and the metrics.
+    /// `data_order_state` is the data-order generator at the start of the epoch in progress; `batch` the
+    /// batches of it already trained (0 between epochs), with their loss sum and image count.
     public func save(to folder: RunFolder) throws {
         let metadata = [
             "epoch": String(completedEpochs),
-            "data_order_state": dataOrder.stateWords.map(String.init).joined(separator: ","),
+            "data_order_state": (epochStartOrder ?? dataOrder.stateWords).map(String.init).joined(separator: ","),
+            "batch": String(batchesDone),
+            "batch_loss_sum": String(lossSum.bitPattern),
+            "batch_images": String(seen),
             "model": configuration.model,
             "image_shape": model.imageShape.map(String.init).joined(separator: ","),
         ]
@@ -147,8 +195,13 @@ public final class AutoencoderTrainer {
               let words = metadata["data_order_state"]?.split(separator: ",").compactMap({ UInt64($0) }), words.count == 4 else {
             throw ExperimentError.invalidFile(folder.checkpointPath, "checkpoint has no training position (epoch, data order)")
         }
+        let batch = metadata["batch"].flatMap(Int.init) ?? 0
         completedEpochs = epoch
         dataOrder = RandomGenerator(stateWords: words)
+        epochStartOrder = batch > 0 ? words : nil
+        batchesDone = batch
+        lossSum = metadata["batch_loss_sum"].flatMap(UInt64.init).map(Double.init(bitPattern:)) ?? 0
+        seen = metadata["batch_images"].flatMap(Int.init) ?? 0
         if let csv = try? String(contentsOfFile: folder.metricsPath, encoding: .utf8) {
             history = EpochMetrics.parse(csv: csv).filter { $0.epoch <= epoch }
         }

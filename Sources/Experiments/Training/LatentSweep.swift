@@ -24,8 +24,11 @@ public struct LatentSweep {
         self.folder = folder
     }
 
+    /// With `.resume`, latent sizes whose folder holds a checkpoint continue from it (finished ones are only
+    /// evaluated again); the others start afresh.
     public func run(mode: RunFolder.Mode, reporter: ProgressReporter) throws -> [SweepEntry] {
         if mode == .create, FileManager.default.fileExists(atPath: folder) { throw ExperimentError.runFolderExists(folder) }
+        if mode == .resume, !FileManager.default.fileExists(atPath: folder) { throw ExperimentError.missingFile(folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var entries: [SweepEntry] = []
         for latent in latentSizes {
@@ -34,8 +37,11 @@ public struct LatentSweep {
             let runFolder = "\(folder)/latent-\(latent)"
             reporter.line("== latent \(latent) → \(runFolder)")
             let start = Date()
-            let session = try TrainingSession(configuration: c, runFolder: runFolder, mode: mode == .create ? .overwrite : mode,
-                                              reporter: reporter)
+            let runMode: RunFolder.Mode = mode == .resume && FileManager.default.fileExists(atPath: "\(runFolder)/model.safetensors")
+                ? .resume : .overwrite
+            let session = try TrainingSession(configuration: c, runFolder: runFolder, mode: runMode, reporter: reporter)
+            let sweepFolder = folder
+            session.trainer.resumeCommand = { _ in "the same imagegen sweep command with --output \(sweepFolder) --resume" }
             let result = try session.run()
             entries.append(SweepEntry(latentSize: latent, runFolder: runFolder, result: result, seconds: Date().timeIntervalSince(start)))
             try writeSummary(entries)
