@@ -14,7 +14,7 @@ public struct TrainedModel {
         let configuration = try TrainingConfiguration.decode(from: "\(folder)/config.json")
         let checkpoint = "\(folder)/model.safetensors"
         guard FileManager.default.fileExists(atPath: checkpoint) else { throw ExperimentError.missingFile(checkpoint) }
-        let (_, metadata) = try SafeTensors.read(checkpoint)
+        let metadata = try SafeTensors.readMetadata(checkpoint)
         guard let shape = metadata["image_shape"]?.split(separator: ",").compactMap({ Int($0) }), shape.count == 3 else {
             throw ExperimentError.invalidFile(checkpoint, "checkpoint metadata has no image_shape")
         }

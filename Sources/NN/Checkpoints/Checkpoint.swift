@@ -46,7 +46,7 @@ public enum Checkpoint {
     /// Every name and shape is checked before any parameter changes.
     @discardableResult
     public static func load(_ path: String, into module: Module, optimizer: Optimizer? = nil) throws -> [String: String] {
-        let (tensors, metadata) = try SafeTensors.read(path)
+        let (tensors, metadata) = try SafeTensors.read(path, including: optimizer == nil ? { !$0.hasPrefix(optimizerPrefix) } : nil)
         let parameters = module.parameters
         var converted: [(Parameter, Tensor)] = []
         for p in parameters {

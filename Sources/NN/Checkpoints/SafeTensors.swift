@@ -59,16 +59,34 @@ public enum SafeTensors {
         try AtomicFile.write(bytes, to: path)
     }
 
-    /// Reads every tensor and the metadata of `path`, validating the header against the file size first.
-    public static func read(_ path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+    /// Reads the tensors (those `including` accepts; all by default) and the metadata of `path`, validating the
+    /// whole header against the file size first.
+    public static func read(_ path: String, including: ((String) -> Bool)? = nil) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SafeTensorsError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")
         }
-        return try parse(data, path: path)
+        return try parse(data, path: path, including: including)
+    }
+
+    /// The metadata of `path`, read from its header alone (the header is validated as in `read`).
+    public static func readMetadata(_ path: String) throws -> [String: String] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw SafeTensorsError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")
+        }
+        defer { try? handle.close() }
+        let size = Int((try? handle.seekToEnd()) ?? 0)
+        try? handle.seek(toOffset: 0)
+        guard size >= 8, let prefix = try? handle.read(upToCount: 8), prefix.count == 8 else { throw SafeTensorsError.tooSmall(path: path, size: size) }
+        let length = prefix.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard length <= UInt64(size - 8), length <= UInt64(maximumHeaderLength) else {
+            throw SafeTensorsError.headerLength(path: path, length: length, fileSize: size)
+        }
+        let header = (try? handle.read(upToCount: Int(length))) ?? Data()
+        return try parseHeader(prefix + header, headerEnd: 8 + Int(length), dataSize: size - 8 - Int(length), path: path).metadata
     }
 
     /// Parses safetensors bytes; `path` names the source in errors.
-    public static func parse(_ data: Data, path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+    public static func parse(_ data: Data, path: String, including: ((String) -> Bool)? = nil) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         // Offsets below are from the start of the file; a slice of a larger `Data` keeps its parent's indices.
         let data = data.startIndex == 0 ? data : Data(data)
         let size = data.count
@@ -78,11 +96,27 @@ public enum SafeTensors {
             throw SafeTensorsError.headerLength(path: path, length: length, fileSize: size)
         }
         let headerEnd = 8 + Int(length)
+        let (metadata, ranges) = try parseHeader(data, headerEnd: headerEnd, dataSize: size - headerEnd, path: path)
+        var tensors: [String: Tensor] = [:]
+        data.withUnsafeBytes { raw in
+            for r in ranges where including?(r.name) ?? true {
+                let storage = TensorStorage(count: (r.end - r.begin) / 4, zeroed: false)
+                UnsafeMutableRawBufferPointer(start: storage.pointer, count: r.end - r.begin)
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[(headerEnd + r.begin)..<(headerEnd + r.end)]))
+                tensors[r.name] = Tensor(shape: r.shape, storage: storage)
+            }
+        }
+        return (tensors, metadata)
+    }
+
+    typealias ByteRange = (name: String, begin: Int, end: Int, shape: [Int])
+
+    /// Validates the JSON header in `data[8..<headerEnd]` against a data section of `dataSize` bytes.
+    static func parseHeader(_ data: Data, headerEnd: Int, dataSize: Int, path: String) throws -> (metadata: [String: String], ranges: [ByteRange]) {
         guard let object = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<headerEnd)),
               let header = object as? [String: Any] else { throw SafeTensorsError.headerNotJSON(path: path) }
-        let dataSize = size - headerEnd
         var metadata: [String: String] = [:]
-        var ranges: [(name: String, begin: Int, end: Int, shape: [Int])] = []
+        var ranges: [ByteRange] = []
         for (name, value) in header {
             if name == "__metadata__" {
                 guard let dict = value as? [String: Any] else {
@@ -130,16 +164,7 @@ public enum SafeTensors {
         for (a, b) in zip(ranges, ranges.dropFirst()) where b.begin < a.end {
             throw SafeTensorsError.overlapping(path: path, first: a.name, second: b.name)
         }
-        var tensors: [String: Tensor] = [:]
-        data.withUnsafeBytes { raw in
-            for r in ranges {
-                let storage = TensorStorage(count: (r.end - r.begin) / 4, zeroed: false)
-                UnsafeMutableRawBufferPointer(start: storage.pointer, count: r.end - r.begin)
-                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[(headerEnd + r.begin)..<(headerEnd + r.end)]))
-                tensors[r.name] = Tensor(shape: r.shape, storage: storage)
-            }
-        }
-        return (tensors, metadata)
+        return (metadata, ranges)
     }
 
     static func jsonString(_ s: String) -> String {
