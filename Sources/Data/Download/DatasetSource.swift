@@ -23,6 +23,11 @@ public struct DatasetSource: Sendable, Equatable {
     public struct RemoteFile: Sendable, Equatable {
         public let name: String
         public let md5: String
+
+        public init(name: String, md5: String) {
+            self.name = name
+            self.md5 = md5
+        }
     }
 
     /// The command-line name (`mnist`, `fashion-mnist`, …), also the sub-folder it is installed in.
@@ -32,6 +37,14 @@ public struct DatasetSource: Sendable, Equatable {
     public let baseURL: String
     public let files: [RemoteFile]
     public let packaging: Packaging
+
+    public init(id: String, title: String, baseURL: String, files: [RemoteFile], packaging: Packaging) {
+        self.id = id
+        self.title = title
+        self.baseURL = baseURL
+        self.files = files
+        self.packaging = packaging
+    }
 
     /// The address of `file`, under `baseURL` or under `override` (a mirror, or a test server).
     public func url(of file: RemoteFile, baseURL override: String? = nil) -> String {
