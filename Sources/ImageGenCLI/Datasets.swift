@@ -1,9 +1,10 @@
 import ArgumentParser
 import Data
+import Foundation
 
 /// `imagegen datasets`: look at dataset files.
 struct Datasets: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Inspect dataset files.", subcommands: [Info.self])
+    static let configuration = CommandConfiguration(abstract: "Inspect and download dataset files.", subcommands: [Info.self, Download.self])
 
     /// `imagegen datasets info PATH`: what a file or folder holds.
     struct Info: ParsableCommand {

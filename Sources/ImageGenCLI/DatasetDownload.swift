@@ -1,0 +1,122 @@
+import ArgumentParser
+import Data
+import Foundation
+
+extension Datasets {
+    /// `imagegen datasets download NAME [--to DIR]`: fetch, verify and unpack a dataset.
+    struct Download: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Download a dataset from its official address, verify its MD5 and unpack it.",
+            discussion: """
+            Files are fetched to NAME.part (resumed with an HTTP Range request after a broken transfer), checked \
+            against the published MD5 and only then renamed; archives are extracted into a temporary folder that is \
+            renamed once complete. Gzip IDX files are kept as .gz (the loaders read gzip). Running the command again \
+            skips what is already complete.
+            Installs to DIR/<name>: mnist and fashion-mnist hold the four .gz files; emnist/gzip, \
+            cifar100/cifar-100-binary and lfw/lfw-deepfunneled hold the extracted files.
+            """)
+
+        @Argument(help: ArgumentHelp("The dataset.", valueName: DatasetSource.all.map(\.id).joined(separator: "|")))
+        var name: String
+
+        @Option(name: .customLong("to"), help: ArgumentHelp("The folder to install under.", valueName: "dir"))
+        var folder = "datasets"
+
+        @Option(help: ArgumentHelp("Fetch the files from this folder address instead of the official one (a mirror).", valueName: "url"))
+        var baseURL: String?
+
+        @Option(help: "Attempts per file before giving up on network errors.")
+        var attempts = 5
+
+        @Flag(help: "Remove the downloaded archive once it has been extracted.")
+        var deleteArchive = false
+
+        func validate() throws {
+            guard DatasetSource.all.contains(where: { $0.id == name.lowercased() }) else {
+                throw ValidationError("unknown dataset \(name); choose one of \(DatasetSource.all.map(\.id).joined(separator: ", "))")
+            }
+            guard attempts >= 1 else { throw ValidationError("--attempts must be at least 1") }
+        }
+
+        func run() throws {
+            let source = try DatasetSource.named(name)
+            let downloader = Downloader(maximumAttempts: attempts)
+            let bar = ProgressBar(enabled: isatty(STDERR_FILENO) != 0)
+            downloader.progress = { bar.update($0) }
+            var installer = DatasetInstaller(downloader: downloader, baseURL: baseURL)
+            installer.deleteArchive = deleteArchive
+            installer.willFetch = { url in
+                bar.start(label: String(url.split(separator: "/").last ?? ""))
+                if !bar.enabled { FileHandle.standardError.write(Data("fetching \(url)\n".utf8)) }
+            }
+            let result: DatasetInstaller.Result
+            do {
+                result = try installer.install(source, into: folder)
+                bar.finish()
+            } catch {
+                bar.finish()
+                throw error
+            }
+            for (path, outcome) in result.files {
+                switch outcome {
+                case .alreadyPresent: print("\(path): already present, MD5 verified")
+                case .downloaded(let resumed, _): print("\(path): downloaded\(resumed ? " (resumed)" : ""), MD5 verified")
+                }
+            }
+            if source.packaging.extractedFolder != nil {
+                print(result.extracted ? "extracted to \(result.datasetFolder)" : "\(result.datasetFolder) already extracted")
+            }
+            print("\(source.title) is in \(result.datasetFolder)")
+        }
+    }
+}
+
+/// A one-line progress bar on standard error, redrawn at most ten times a second.
+final class ProgressBar: @unchecked Sendable {
+    let enabled: Bool
+    private let lock = NSLock()
+    private var label = ""
+    private var lastDraw = 0.0
+    private var started = 0.0
+    private var drawn = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func start(label: String) {
+        lock.lock(); defer { lock.unlock() }
+        if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
+        drawn = false
+        self.label = label
+        started = Date().timeIntervalSince1970
+        lastDraw = 0
+    }
+
+    func update(_ progress: Downloader.Progress) {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        let now = Date().timeIntervalSince1970
+        let complete = progress.total.map { progress.received >= $0 } ?? false
+        guard now - lastDraw >= 0.1 || complete else { return }
+        lastDraw = now
+        let mb = Double(progress.received) / 1e6
+        let rate = now > started ? mb / (now - started) : 0
+        var line = "\r\(label) "
+        if let total = progress.total, total > 0 {
+            let fraction = min(Double(progress.received) / Double(total), 1)
+            let width = 30, filled = Int(fraction * Double(width))
+            line += "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
+            line += String(format: "%3.0f%% %.1f/%.1f MB", fraction * 100, mb, Double(total) / 1e6)
+        } else {
+            line += String(format: "%.1f MB", mb)
+        }
+        line += String(format: " %.1f MB/s\u{1B}[K", rate)
+        FileHandle.standardError.write(Data(line.utf8))
+        drawn = true
+    }
+
+    func finish() {
+        lock.lock(); defer { lock.unlock() }
+        if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
+        drawn = false
+    }
+}
