@@ -41,7 +41,8 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["Engine", "NN"], exclude: ["Fixtures"]),
         .testTarget(name: "DataTests", dependencies: ["Engine", "Data", "Imaging"]),
         .testTarget(name: "ImagingTests", dependencies: ["Engine", "Imaging"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Engine", "NN", "Data", "Imaging", "Models", "Experiments"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Engine", "NN", "Data", "Imaging", "Models", "Experiments"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "ModelsTests", dependencies: ["Engine", "NN", "Models", "Imaging", "Experiments"]),
     ],
     swiftLanguageModes: [.v5]

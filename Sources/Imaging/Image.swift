@@ -3,6 +3,9 @@ import Engine
 /// A decoded image: `height` rows of `width` pixels with `channels` values each (1 grey, 3 RGB, 4 RGBA),
 /// stored row-major HWC as `Float` in [0, 1].
 public struct Image: Equatable, Sendable {
+    /// The most pixels a decoder accepts (64 Mpx, e.g. 8192×8192): PNG and JPEG headers can claim up to
+    /// 4 Gpx in a few bytes.
+    public static let maximumPixels = 1 << 26
     public let width: Int
     public let height: Int
     public let channels: Int

@@ -12,6 +12,8 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
     case unsupported(path: String, reason: String)
     /// A size, range or shape argument is out of range.
     case invalidArgument(String)
+    /// The file claims more pixels than `Image.maximumPixels`; refused before allocating.
+    case tooLarge(path: String, width: Int, height: Int)
 
     public var description: String {
         switch self {
@@ -21,6 +23,8 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
         case let .encodeFailed(path, format, message): return "cannot encode \(format) \(path): \(message)"
         case let .unsupported(path, reason): return "\(path): \(reason)"
         case let .invalidArgument(message): return message
+        case let .tooLarge(path, width, height):
+            return "\(path) claims \(width)×\(height) pixels, more than the \(Image.maximumPixels / 1_000_000)-megapixel limit"
         }
     }
 }

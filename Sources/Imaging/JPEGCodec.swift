@@ -23,6 +23,8 @@ public enum JPEGCodec {
         default: throw ImageError.unsupported(path: path, reason: "CMYK/YCCK JPEG images are not supported")
         }
         let w = Int(width), h = Int(height)
+        // A few bytes can claim a huge image; refuse before allocating.
+        guard w * h <= Image.maximumPixels else { throw ImageError.tooLarge(path: path, width: w, height: h) }
         var bytes = [UInt8](repeating: 0, count: w * h * channels)
         let status = data.withUnsafeBufferPointer { src in
             bytes.withUnsafeMutableBufferPointer { out in

@@ -35,6 +35,8 @@ public enum PNGCodec {
         guard width > 0, height > 0, count / width / height == channels else {
             throw ImageError.decodeFailed(path: path, format: "PNG", message: "unusable size \(width)x\(height)")
         }
+        // A few bytes can claim a huge image; refuse before allocating.
+        guard width * height <= Image.maximumPixels else { throw ImageError.tooLarge(path: path, width: width, height: height) }
 
         if sixteenBit {
             var samples = [UInt16](repeating: 0, count: count)

@@ -27,6 +27,14 @@ public struct RunFolder: Sendable {
         } catch {
             throw FileWriteError.cannotCreate(path: path, reason: "\(error.localizedDescription)")
         }
+        if mode == .resume { Self.removeTemporaryFiles(in: path); Self.removeTemporaryFiles(in: "\(path)/samples") }
+    }
+
+    /// Removes the temporary files (`.<name>.tmp-…`) a killed writer left behind; the final files are never partial.
+    static func removeTemporaryFiles(in folder: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(".") && name.contains(".tmp-") {
+            unlink("\(folder)/\(name)")
+        }
     }
 
     public var configurationPath: String { "\(path)/config.json" }

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds libFuzzer targets for every file parser (Fuzz/*.swift) with -sanitize=fuzzer,address and runs each.
+#
+#   scripts/fuzz.sh                 # build all, run each for 100000 executions
+#   scripts/fuzz.sh 1000000 png idx # 1,000,000 executions of the PNG and IDX targets
+#   RUNS=0 scripts/fuzz.sh          # build only
+#
+# Targets: safetensors idx gzip cifar png jpeg. Each starts from the malformed-file corpus kept as test fixtures
+# (Tests/ExperimentsTests/Fixtures/fuzz-corpus/<target>); new inputs go to .build-fuzz/corpus/<target>, crashes to
+# .build-fuzz/findings/<target>. The package modules are built once with SwiftPM in .build-fuzz (instrumented,
+# with testing enabled so internal decoders are reachable) and each target links their object files.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-${RUNS:-100000}}
+shift || true
+TARGETS=("$@")
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(safetensors idx gzip cifar png jpeg)
+SCRATCH=.build-fuzz
+FLAGS=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing)
+
+swift build --scratch-path "$SCRATCH" --target Data "${FLAGS[@]}" >/dev/null
+swift build --scratch-path "$SCRATCH" --target NN "${FLAGS[@]}" >/dev/null
+BIN=$(swift build --scratch-path "$SCRATCH" --show-bin-path)
+OBJECTS=()
+for module in Engine NN Imaging Data; do
+    for o in "$BIN/$module.build"/*.o; do OBJECTS+=("$o"); done
+done
+CPU=()
+[ "$(uname -m)" = x86_64 ] && CPU=(-target-cpu haswell)
+
+mkdir -p "$SCRATCH/fuzzers" "$SCRATCH/findings"
+export FUZZ_TMP=${FUZZ_TMP:-$(mktemp -d)}
+for target in "${TARGETS[@]}"; do
+    exe="$SCRATCH/fuzzers/fuzz-$target"
+    swiftc -sanitize=fuzzer,address -parse-as-library -g "${CPU[@]}" -module-name "Fuzz_$target" \
+        -I "$BIN/Modules" -I Sources/CBLAS -I Sources/CPNG -I Sources/CTurboJPEG -I Sources/CZlib \
+        -Xcc -I/usr/include/freetype2 -I Sources/CFreeType \
+        Fuzz/FuzzSupport.swift "Fuzz/$target.swift" "${OBJECTS[@]}" \
+        -lopenblas -lpng16 -lturbojpeg -lz -lfreetype -o "$exe"
+    [ "$RUNS" = 0 ] && continue
+    corpus="$SCRATCH/corpus/$target"
+    mkdir -p "$corpus" "$SCRATCH/findings/$target"
+    seeds="Tests/ExperimentsTests/Fixtures/fuzz-corpus/$target"
+    echo "== $target: $RUNS executions"
+    start=$(date +%s)
+    "$exe" -runs="$RUNS" -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=65536 -timeout=10 \
+        -artifact_prefix="$SCRATCH/findings/$target/" -print_final_stats=1 "$corpus" "$seeds" 2>&1 \
+        | grep -E "^(stat::number_of_executed_units|stat::peak_rss|#[0-9]+ +DONE|==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)" || true
+    echo "   $(( $(date +%s) - start )) s; findings: $(ls "$SCRATCH/findings/$target" | wc -l)"
+done
