@@ -11,8 +11,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
-torch.manual_seed(0)
+if __name__ == "__main__":
+    torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
+    torch.manual_seed(0)
 
 
 def median_step_time(step, warmup=5, repetitions=30, rounds=3):
@@ -174,7 +175,8 @@ workloads = {
     "cnn5": lambda: {"model": "CNN AE 5x5 (code) latent 32", "img_s": training_rate(ConvAutoencoder(5))},
 }
 
-for name in sys.argv[2:] or list(workloads):
-    result = workloads[name]()
-    result["torch"] = torch.__version__
-    print(json.dumps(result), flush=True)
+if __name__ == "__main__":
+    for name in sys.argv[2:] or list(workloads):
+        result = workloads[name]()
+        result["torch"] = torch.__version__
+        print(json.dumps(result), flush=True)
