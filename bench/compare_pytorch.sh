@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 if [ ! -x bench/.venv/bin/python ]; then
   python3 -m venv bench/.venv
   wheel=$(find / -name 'torch-*+cpu*.whl' 2>/dev/null | head -n 1 || true)
-  if [ -n "$wheel" ]; then bench/.venv/bin/pip install -q "$wheel" numpy; else bench/.venv/bin/pip install -q torch numpy; fi
+  if [ -n "$wheel" ]; then bench/.venv/bin/pip install -q "$wheel" numpy opencv-python-headless; else bench/.venv/bin/pip install -q torch numpy opencv-python-headless; fi
 fi
 swift build -c release --product imagegen-bench
 bench/.venv/bin/python bench/side_by_side.py "$@"
