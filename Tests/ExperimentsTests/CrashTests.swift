@@ -44,14 +44,14 @@ final class CLIProcess {
     var isRunning: Bool { process.isRunning }
 }
 
-/// 64 small greyscale PNGs (8×8 blobs) in a fresh folder.
+/// 64 small greyscale PNGs (12×12 blobs; the final report's SSIM needs 11×11) in a fresh folder.
 func writePNGDataset() throws -> String {
     let folder = temporaryRunPath() + "-pngs"
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    let data = blobDataset(count: 64, seed: 11)
+    let data = blobDataset(count: 64, size: 12, seed: 11)
     for i in 0..<64 {
-        let pixels = data.pixels[(i * 64)..<((i + 1) * 64)].map { Float($0) / 255 }
-        try writeImage(Image(width: 8, height: 8, channels: 1, pixels: Array(pixels)), to: String(format: "%@/img%03d.png", folder, i))
+        let pixels = data.pixels[(i * 144)..<((i + 1) * 144)].map { Float($0) / 255 }
+        try writeImage(Image(width: 12, height: 12, channels: 1, pixels: Array(pixels)), to: String(format: "%@/img%03d.png", folder, i))
     }
     return folder
 }

@@ -33,6 +33,13 @@ public enum Interruption {
             action.sa_flags = SA_RESTART
             sigaction(signal, &action, nil)
         }
+        // A parent may have started us with the signals blocked (a blocked mask is inherited, e.g. from a
+        // libdispatch worker thread); unblock them so the handler runs.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// The signal received, if any.
