@@ -75,7 +75,8 @@ public final class BackgroundTrainer {
         var rng = RandomGenerator(seed: options.seed)
         model = try makeBackgroundModel(kind: options.kind, hiddenSize: options.hiddenSize, using: &rng)
         self.rng = rng
-        optimizer = ParallelRMSProp(learningRate: options.learningRate, threads: options.threads)
+        // The update leaves the gradients at zero (fused into its pass), so a step needs no separate zeroing.
+        optimizer = ParallelRMSProp(learningRate: options.learningRate, threads: options.threads, zeroesGradients: true)
         parameters = model.parameters
     }
 
@@ -83,7 +84,6 @@ public final class BackgroundTrainer {
     @discardableResult
     public func step() -> (loss: Float, smoothness: Float, distribution: Float, batchTerm: Float, samples: Tensor) {
         let noise = Tensor.normal([options.batchSize, BackgroundGenerator.noiseSize], using: &rng)
-        for p in parameters { p.tensor.zeroGradient() }
         let images = model(noise)
         let terms = backgroundLoss(images, using: &rng)
         var loss = terms.total

@@ -66,6 +66,10 @@ public func distributionLoss(_ images: Tensor, using rng: inout RandomGenerator)
 }
 
 /// The distribution loss against a given (unsorted) uniform sample of the same shape as `images`.
+///
+/// Columns are sorted with Batcher's odd–even merge network applied to whole rows at once (eight columns per
+/// SIMD lane group), ordering each value by (its order-preserving key, its row): the same total order, so the
+/// same permutation, as a stable sort. Work is split over two threads by blocks of (image, up to 64 columns).
 public func distributionLoss(_ images: Tensor, uniformSample: Tensor) -> Tensor {
     precondition(images.rank == 3 && uniformSample.shape == images.shape,
                  "distributionLoss: images \(images.shape) and sample \(uniformSample.shape) must both be [N, H, W]")
@@ -74,38 +78,72 @@ public func distributionLoss(_ images: Tensor, uniformSample: Tensor) -> Tensor 
     // sign[i] = d loss / d image[i] · N, stored at the value's original position.
     let signs = TensorStorage(count: count, zeroed: false)
     let x = images.storage.pointer, u = uniformSample.storage.pointer, s = signs.pointer
-    // Images are independent: split the batch over two threads. Each column is sorted as packed
-    // (order-preserving key of the value, row) pairs, so a plain integer sort gives a stable order.
-    let workers = n >= 2 ? 2 : 1
-    var totals = [Double](repeating: 0, count: workers)
-    totals.withUnsafeMutableBufferPointer { totals in
+    let blockWidth = w % 8 == 0 ? Swift.min(w, 64) : w
+    let blocksPerImage = (w + blockWidth - 1) / blockWidth
+    let blocks = n * blocksPerImage
+    let workers = blocks >= 2 && count >= 4096 ? 2 : 1
+    let network = w % 8 == 0 && h > 1 ? sortingNetwork(h) : []
+    // Per column: the column's Float total, summed in row order as before; the totals are added in Double.
+    var columnTotals = [Float](repeating: 0, count: n * w)
+    columnTotals.withUnsafeMutableBufferPointer { columnTotals in
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var keys = [UInt64](repeating: 0, count: h)
-            var targets = [Float](repeating: 0, count: h)
-            var sum: Double = 0
-            for b in stride(from: worker, to: n, by: workers) {
-                for c in 0..<w {
-                    let base = b * h * w + c
-                    for r in 0..<h {
-                        keys[r] = UInt64(sortableBits(x[base + r * w])) << 32 | UInt64(r)
-                        targets[r] = u[base + r * w]
+            if w % 8 != 0 || h < 2 {
+                // Scalar path: each column sorted as packed (key, row) pairs.
+                var keys = [UInt64](repeating: 0, count: h)
+                var targets = [Float](repeating: 0, count: h)
+                for b in stride(from: worker, to: n, by: workers) {
+                    for c in 0..<w {
+                        let base = b * h * w + c
+                        for r in 0..<h {
+                            keys[r] = UInt64(sortableBits(x[base + r * w])) << 32 | UInt64(r)
+                            targets[r] = u[base + r * w]
+                        }
+                        keys.sort()
+                        targets.sort()
+                        var columnTotal: Float = 0
+                        for k in 0..<h {
+                            let source = Int(keys[k] & 0xFFFF_FFFF)
+                            let d = x[base + source * w] - targets[k]
+                            columnTotal += Swift.abs(d)
+                            s[base + source * w] = d > 0 ? 1 : (d < 0 ? -1 : 0)
+                        }
+                        columnTotals[b * w + c] = columnTotal
                     }
-                    keys.sort()
-                    targets.sort()
+                }
+                return
+            }
+            let keys = UnsafeMutablePointer<Int32>.allocate(capacity: h * blockWidth)
+            let rows = UnsafeMutablePointer<Int32>.allocate(capacity: h * blockWidth)
+            let targets = UnsafeMutablePointer<Float>.allocate(capacity: h * blockWidth)
+            defer { keys.deallocate(); rows.deallocate(); targets.deallocate() }
+            for block in stride(from: worker, to: blocks, by: workers) {
+                let b = block / blocksPerImage, c0 = (block % blocksPerImage) * blockWidth
+                let width = Swift.min(blockWidth, w - c0)
+                let base = b * h * w + c0
+                for r in 0..<h {
+                    for c in 0..<width {
+                        // Signed order of the key = float order (the unsigned key with its top bit flipped).
+                        keys[r * width + c] = Int32(bitPattern: sortableBits(x[base + r * w + c]) ^ 0x8000_0000)
+                        rows[r * width + c] = Int32(r)
+                        targets[r * width + c] = u[base + r * w + c]
+                    }
+                }
+                sortColumns(keys: keys, rows: rows, targets: targets, width: width, network: network)
+                for c in 0..<width {
                     var columnTotal: Float = 0
                     for k in 0..<h {
-                        let source = Int(keys[k] & 0xFFFF_FFFF)
-                        let d = x[base + source * w] - targets[k]
+                        let at = base + Int(rows[k * width + c]) * w + c
+                        let d = x[at] - targets[k * width + c]
                         columnTotal += Swift.abs(d)
-                        s[base + source * w] = d > 0 ? 1 : (d < 0 ? -1 : 0)
+                        s[at] = d > 0 ? 1 : (d < 0 ? -1 : 0)
                     }
-                    sum += Double(columnTotal)
+                    columnTotals[b * w + c0 + c] = columnTotal
                 }
             }
-            totals[worker] = sum
         }
     }
-    let total = totals.reduce(0, +)
+    var total: Double = 0
+    for t in columnTotals { total += Double(t) }
     let out = TensorStorage(count: 1, zeroed: false)
     out.pointer[0] = Float(total / Double(n))
     return Tensor.recording(shape: [], storage: out, operands: [images]) { g, into in
@@ -113,6 +151,52 @@ public func distributionLoss(_ images: Tensor, uniformSample: Tensor) -> Tensor 
         let scale = g.pointer[0] / Float(n)
         let s = signs.pointer
         for i in 0..<count { t[i] += scale * s[i] }
+    }
+}
+
+/// The comparators (i < j; the smaller value goes to i) of Batcher's odd–even merge sort for `n` elements
+/// (the power-of-two network with every comparator that touches an index ≥ n dropped).
+func sortingNetwork(_ n: Int) -> [(Int, Int)] {
+    var pairs: [(Int, Int)] = []
+    var p = 1
+    while p < n {
+        var k = p
+        while k >= 1 {
+            var j = k % p
+            while j + k < n {
+                for i in 0..<k where i + j + k < n && (i + j) / (2 * p) == (i + j + k) / (2 * p) {
+                    pairs.append((i + j, i + j + k))
+                }
+                j += 2 * k
+            }
+            k /= 2
+        }
+        p *= 2
+    }
+    return pairs
+}
+
+/// Sorts every column of the row-major `[rows, width]` blocks: `keys` ascending with `rows` as the tie-break
+/// (both moved together), and `targets` ascending on their own. `width` is a multiple of 8.
+private func sortColumns(keys: UnsafeMutablePointer<Int32>, rows: UnsafeMutablePointer<Int32>, targets: UnsafeMutablePointer<Float>,
+                         width: Int, network: [(Int, Int)]) {
+    let rk = UnsafeMutableRawPointer(keys), rr = UnsafeMutableRawPointer(rows), rt = UnsafeMutableRawPointer(targets)
+    for (i, j) in network {
+        var c = 0
+        while c < width {
+            let oi = (i * width + c) * 4, oj = (j * width + c) * 4
+            let ki = rk.loadUnaligned(fromByteOffset: oi, as: SIMD8<Int32>.self), kj = rk.loadUnaligned(fromByteOffset: oj, as: SIMD8<Int32>.self)
+            let ri = rr.loadUnaligned(fromByteOffset: oi, as: SIMD8<Int32>.self), rj = rr.loadUnaligned(fromByteOffset: oj, as: SIMD8<Int32>.self)
+            let swap = (ki .> kj) .| ((ki .== kj) .& (ri .> rj))
+            rk.storeBytes(of: ki.replacing(with: kj, where: swap), toByteOffset: oi, as: SIMD8<Int32>.self)
+            rk.storeBytes(of: kj.replacing(with: ki, where: swap), toByteOffset: oj, as: SIMD8<Int32>.self)
+            rr.storeBytes(of: ri.replacing(with: rj, where: swap), toByteOffset: oi, as: SIMD8<Int32>.self)
+            rr.storeBytes(of: rj.replacing(with: ri, where: swap), toByteOffset: oj, as: SIMD8<Int32>.self)
+            let ti = rt.loadUnaligned(fromByteOffset: oi, as: SIMD8<Float>.self), tj = rt.loadUnaligned(fromByteOffset: oj, as: SIMD8<Float>.self)
+            rt.storeBytes(of: pointwiseMin(ti, tj), toByteOffset: oi, as: SIMD8<Float>.self)
+            rt.storeBytes(of: pointwiseMax(ti, tj), toByteOffset: oj, as: SIMD8<Float>.self)
+            c += 8
+        }
     }
 }
 

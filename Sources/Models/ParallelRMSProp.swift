@@ -3,42 +3,53 @@ import Engine
 import NN
 
 /// RMSprop with PyTorch's rule (v ← αv + (1−α)g², p ← p − lr·g / (√v + ε)), the same state names as
-/// `NN.RMSProp` (`<parameter>.square_avg`), with each parameter's update split over `threads` threads.
-/// The background generator's 12.7 M-parameter update is otherwise a single-threaded pass per step.
+/// `NN.RMSProp` (`<parameter>.square_avg`), with the update of all parameters split over `threads` threads.
+/// The background generator's 12.7 M-parameter update is memory-bound: one fused SIMD pass reads g, v and p
+/// once and writes v and p (and, with `zeroesGradients`, g ← 0, which replaces the separate memset that
+/// `zeroGradient()` would do before the next step).
 public final class ParallelRMSProp: Optimizer {
     public var learningRate: Float
     public let alpha: Float
     public let epsilon: Float
     public let threads: Int
+    /// When true, `update` leaves every gradient it used at zero, ready for the next accumulation.
+    public var zeroesGradients: Bool
     public private(set) var stepCount = 0
     private var squares: [String: Tensor] = [:]
 
-    public init(learningRate: Float = 1e-2, alpha: Float = 0.99, epsilon: Float = 1e-8, threads: Int = 2) {
+    public init(learningRate: Float = 1e-2, alpha: Float = 0.99, epsilon: Float = 1e-8, threads: Int = 2, zeroesGradients: Bool = false) {
         self.learningRate = learningRate
         self.alpha = alpha
         self.epsilon = epsilon
         self.threads = Swift.max(1, threads)
+        self.zeroesGradients = zeroesGradients
     }
+
+    private typealias Job = ParallelRMSPropJob
 
     public func update(_ parameters: [Parameter]) {
         stepCount += 1
-        let (a, eps, lr) = (alpha, epsilon, learningRate)
+        var jobs: [Job] = []
         for parameter in parameters {
             guard let gradient = parameter.tensor.gradient else { continue }
             let v = squares[parameter.name] ?? Tensor(zeros: parameter.tensor.shape)
             squares[parameter.name] = v
-            let count = parameter.tensor.scalarCount
-            let pp = parameter.tensor.storage.pointer, gp = gradient.storage.pointer, vp = v.storage.pointer
-            let chunks = count >= 1 << 16 ? threads : 1
-            let chunk = (count + chunks - 1) / chunks
-            DispatchQueue.concurrentPerform(iterations: chunks) { t in
-                let lo = t * chunk, hi = Swift.min(count, lo + chunk)
-                guard lo < hi else { return }
-                for i in lo..<hi {
-                    let g = gp[i]
-                    let s = a * vp[i] + (1 - a) * g * g
-                    vp[i] = s
-                    pp[i] -= lr * g / (s.squareRoot() + eps)
+            jobs.append(Job(p: parameter.tensor.storage.pointer, g: gradient.storage.pointer, v: v.storage.pointer,
+                            count: parameter.tensor.scalarCount))
+        }
+        let total = jobs.reduce(0) { $0 + $1.count }
+        // Every thread takes one contiguous share of the concatenated parameters (in multiples of 16).
+        let workers = total >= 1 << 16 ? threads : 1
+        let share = ((total + workers - 1) / workers + 15) / 16 * 16
+        let (a, eps, lr, zero) = (alpha, epsilon, learningRate, zeroesGradients)
+        jobs.withUnsafeBufferPointer { jobs in
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let lo = w * share, hi = Swift.min(total, lo + share)
+                var offset = 0
+                for job in jobs {
+                    let start = Swift.max(lo, offset) - offset, end = Swift.min(hi, offset + job.count) - offset
+                    offset += job.count
+                    if start < end { rmsprop(job, start, end, a, eps, lr, zero) }
                 }
             }
         }
@@ -56,5 +67,40 @@ public final class ParallelRMSProp: Optimizer {
         }
         squares = loaded
         self.stepCount = stepCount
+    }
+}
+
+private struct ParallelRMSPropJob {
+    let p: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
+    let count: Int
+}
+
+/// p[i] −= lr·g / (√v + ε) with v ← αv + (1−α)g², for i in start..<end, eight lanes at a time (the same
+/// float operations, in the same order, as the scalar rule, so the results are bit-identical).
+@inline(never)
+private func rmsprop(_ job: ParallelRMSPropJob, _ start: Int, _ end: Int, _ a: Float, _ eps: Float, _ lr: Float, _ zero: Bool) {
+    let p = job.p, g = job.g, v = job.v
+    let oneMinusA = 1 - a
+    var i = start
+    let a8 = SIMD8<Float>(repeating: a), b8 = SIMD8<Float>(repeating: oneMinusA)
+    let lr8 = SIMD8<Float>(repeating: lr), eps8 = SIMD8<Float>(repeating: eps)
+    let rp = UnsafeMutableRawPointer(p), rg = UnsafeMutableRawPointer(g), rv = UnsafeMutableRawPointer(v)
+    while i + 8 <= end {
+        let offset = i * 4
+        let gi = rg.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+        let s = a8 * rv.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) + b8 * gi * gi
+        rv.storeBytes(of: s, toByteOffset: offset, as: SIMD8<Float>.self)
+        let pi = rp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+        rp.storeBytes(of: pi - lr8 * gi / (s.squareRoot() + eps8), toByteOffset: offset, as: SIMD8<Float>.self)
+        if zero { rg.storeBytes(of: SIMD8<Float>(), toByteOffset: offset, as: SIMD8<Float>.self) }
+        i += 8
+    }
+    while i < end {
+        let gi = g[i]
+        let s = a * v[i] + oneMinusA * gi * gi
+        v[i] = s
+        p[i] -= lr * gi / (s.squareRoot() + eps)
+        if zero { g[i] = 0 }
+        i += 1
     }
 }
