@@ -1,5 +1,8 @@
+import CTurboJPEG
+import Data
 import Engine
 import Foundation
+import Imaging
 import Models
 import NN
 
@@ -89,11 +92,11 @@ func trainingRate(_ model: any ImageAutoencoder, batch: Int = 32) -> Double {
 /// Background-generator training steps per second (batch 128, the article's loss, RMSprop, vectorised crops).
 func backgroundRate(diverse: Bool = false) -> Double {
     let model: any BackgroundModel = diverse ? DiverseBackgroundGenerator(using: &rng) : BackgroundGenerator(using: &rng)
-    let optimizer = ParallelRMSProp(learningRate: 1e-5, threads: BLAS.maximumThreads)
+    // As in BackgroundTrainer: the update zeroes the gradients it used (PyTorch: zero_grad(set_to_none=True)).
+    let optimizer = ParallelRMSProp(learningRate: 1e-5, threads: BLAS.maximumThreads, zeroesGradients: true)
     let parameters = model.parameters
     let t = timeit(warmup: 3, repetitions: 10) {
         let noise = Tensor.normal([128, 64], using: &rng)
-        for p in parameters { p.tensor.zeroGradient() }
         let images = model(noise)
         var loss = backgroundLoss(images, using: &rng).total
         if diverse { loss = loss + batchDistributionLoss(images, using: &rng) * 0.1 }
@@ -103,6 +106,35 @@ func backgroundRate(diverse: Bool = false) -> Double {
     return 1 / t
 }
 
+/// Scratch: milliseconds per phase of one background step (median of 15).
+func backgroundPhases() {
+    let model = BackgroundGenerator(using: &rng)
+    let optimizer = ParallelRMSProp(learningRate: 1e-5, threads: BLAS.maximumThreads, zeroesGradients: true)
+    let parameters = model.parameters
+    var phases: [String: [Double]] = [:]
+    func t<T>(_ name: String, _ body: () -> T) -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let r = body()
+        phases[name, default: []].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        return r
+    }
+    for _ in 0..<18 {
+        let noise = t("noise") { Tensor.normal([128, 64], using: &rng) }
+        let h1 = t("fc1") { model.hidden1(noise) }
+        let h2 = t("fc2") { model.hidden2(h1) }
+        let o = t("fc3") { model.output(h2) }
+        let images = t("shift") { model.shift(o).reshaped(to: [128, 64, 64]) }
+        let d = t("distribution") { distributionLoss(images, using: &rng) }
+        let s = t("smoothness") { smoothnessLoss(images, using: &rng) }
+        let loss = t("total") { s * 1e4 + d * 0.1 }
+        t("backward") { loss.backward() }
+        t("update") { optimizer.update(parameters) }
+    }
+    var out: [String: Any] = ["model": "bg phases ms"]
+    for (k, v) in phases { out[k] = v.dropFirst(3).sorted()[7] }
+    emit(out)
+}
+
 /// Conditional letter GAN: images per second of one D step + one G step at batch 128.
 func ganRate() -> Double {
     let gan = ConditionalGAN(using: &rng)
@@ -110,6 +142,68 @@ func ganRate() -> Double {
     let labels = (0..<128).map { $0 % 26 }
     let t = timeit(warmup: 3, repetitions: 10) { gan.step(real: real, labels: labels, using: &rng) }
     return 128 / t
+}
+
+/// Loading the whole Fashion-MNIST training file (gzip IDX) into a [60000, 28, 28, 1] Float32 tensor in [0, 1]:
+/// the median of 7 runs, fused (IDXFile.readUnitTensor) and in two steps (IDXFile.read, then unitTensor), and of each step.
+func loadBenchmark() {
+    let path = FashionMNISTDataset.systemFolder + "/train-images-idx3-ubyte.gz"
+    var shape: [Int] = []
+    // IDXFile.readUnitTensor: inflate in 128 KiB chunks, each converted to Float32 as it comes.
+    let fused = timeit(warmup: 1, repetitions: 1, rounds: 7) { shape = try! IDXFile.readUnitTensor(at: path).shape }
+    // Two steps: IDXFile.read (the whole byte array), then IDXArray.unitTensor.
+    let twoStep = timeit(warmup: 1, repetitions: 1, rounds: 7) { _ = try! IDXFile.read(at: path).unitTensor() }
+    let array = try! IDXFile.read(at: path)
+    let read = timeit(warmup: 1, repetitions: 1, rounds: 7) { _ = try! IDXFile.read(at: path) }
+    let convert = timeit(warmup: 1, repetitions: 3, rounds: 7) { _ = array.unitTensor() }
+    emit(["model": "load Fashion-MNIST train (gzip IDX -> Float32 tensor)", "shape": shape, "ms": fused * 1e3,
+          "two_step_ms": twoStep * 1e3, "read_ms": read * 1e3, "convert_ms": convert * 1e3])
+}
+
+/// Decoding a 250x250 RGB JPEG (LFW's size, made by our encoder): JPEGCodec.decode vs raw TurboJPEG calls
+/// (one decompressor and one output buffer reused), milliseconds per image.
+func jpegBenchmark() {
+    let width = 250, height = 250
+    var bytes = [UInt8](repeating: 0, count: width * height * 3)
+    for y in 0..<height {
+        for x in 0..<width {
+            let d = (x - 125) * (x - 125) + (y - 110) * (y - 110)
+            let face = d < 80 * 80 ? 1 : 0
+            let noise = Int(rng.next() % 24)
+            bytes[(y * width + x) * 3 + 0] = UInt8(min(255, 60 + face * 140 + x / 3 + noise))
+            bytes[(y * width + x) * 3 + 1] = UInt8(min(255, 50 + face * 100 + y / 3 + noise))
+            bytes[(y * width + x) * 3 + 2] = UInt8(min(255, 90 + face * 60 + (x + y) / 8 + noise))
+        }
+    }
+    let jpeg = try! JPEGCodec.encode(Image(width: width, height: height, channels: 3, bytes: bytes), quality: 90)
+    let ours = timeit(warmup: 20, repetitions: 200, rounds: 5) { _ = try! JPEGCodec.decode(jpeg) }
+    let handle = tjInitDecompress()!
+    defer { tjDestroy(handle) }
+    var output = [UInt8](repeating: 0, count: width * height * 3)
+    let raw = timeit(warmup: 20, repetitions: 200, rounds: 5) {
+        jpeg.withUnsafeBufferPointer { src in
+            output.withUnsafeMutableBufferPointer { out in
+                var w: Int32 = 0, h: Int32 = 0, subsampling: Int32 = 0, colourSpace: Int32 = 0
+                _ = tjDecompressHeader3(handle, src.baseAddress, UInt(src.count), &w, &h, &subsampling, &colourSpace)
+                _ = tjDecompress2(handle, src.baseAddress, UInt(src.count), out.baseAddress, w, 0, h, Int32(TJPF_RGB.rawValue), 0)
+            }
+        }
+    }
+    // Raw calls again, but with a new decompressor and a new zeroed buffer per image, as JPEGCodec.decode does.
+    let rawFresh = timeit(warmup: 20, repetitions: 200, rounds: 5) {
+        let fresh = tjInitDecompress()!
+        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        jpeg.withUnsafeBufferPointer { src in
+            pixels.withUnsafeMutableBufferPointer { out in
+                var w: Int32 = 0, h: Int32 = 0, subsampling: Int32 = 0, colourSpace: Int32 = 0
+                _ = tjDecompressHeader3(fresh, src.baseAddress, UInt(src.count), &w, &h, &subsampling, &colourSpace)
+                _ = tjDecompress2(fresh, src.baseAddress, UInt(src.count), out.baseAddress, w, 0, h, Int32(TJPF_RGB.rawValue), 0)
+            }
+        }
+        tjDestroy(fresh)
+    }
+    emit(["model": "decode 250x250 RGB JPEG", "bytes": jpeg.count, "ours_ms": ours * 1e3, "turbojpeg_ms": raw * 1e3,
+          "turbojpeg_fresh_handle_ms": rawFresh * 1e3, "overhead": ours / raw])
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -133,8 +227,11 @@ for workload in workloads {
               "img_s": trainingRate(try! ConvAutoencoder(imageShape: [28, 28, 1], configuration: .init(kernelSize: 5), using: &rng))])
     case "bg", "bgvec":
         emit(["model": "background generator step (batch 128)", "steps_s": backgroundRate()])
+    case "bgphases": backgroundPhases()
     case "bgdiverse":
         emit(["model": "diverse background generator step (batch 128)", "steps_s": backgroundRate(diverse: true)])
+    case "load": loadBenchmark()
+    case "jpeg": jpegBenchmark()
     case "gan":
         emit(["model": "letter GAN D+G step (batch 128)", "img_s": ganRate()])
     default:

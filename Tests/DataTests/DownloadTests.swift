@@ -1,5 +1,7 @@
 import Data
+import Engine
 import Foundation
+import Imaging
 import Testing
 
 // MARK: MD5
@@ -320,4 +322,33 @@ func archivesRefusePathTraversal(name: String) throws {
     let installed = try installer.install(emnistGood, into: directory.path)
     #expect(try BinaryFileBytes(installed.datasetFolder + "/a.gz") == [1, 2, 3])
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/emnist") == ["gzip"])
+}
+
+// MARK: byte to float conversion used by the loading benchmark
+
+@Test func unitConversionMatchesTheTableForEveryByteAndTail() {
+    let bytes = (0..<(256 * 3 + 13)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+    let tensor = IDXArray(dims: [bytes.count], bytes: bytes).unitTensor(channelAxis: false)
+    #expect(tensor.shape == [bytes.count])
+    #expect(tensor.scalars == bytes.map { byteToUnit[Int($0)] })
+    #expect(IDXArray(dims: [2, 2, 3], bytes: [UInt8](repeating: 255, count: 12)).unitTensor().shape == [2, 2, 3, 1])
+}
+
+@Test func fusedGzipLoadMatchesTwoStepLoadAndChecksLength() throws {
+    let directory = TemporaryDirectory()
+    let images = idxImages(count: 700, height: 28, width: 28) // 548,800 bytes: several 128 KiB chunks plus a tail
+    let path = directory.file("images.gz")
+    try IDXFile.write(images, to: path, compressed: true)
+    let fused = try IDXFile.readUnitTensor(at: path)
+    #expect(fused.shape == [700, 28, 28, 1])
+    #expect(fused.scalars == images.unitTensor().scalars)
+    let raw = directory.file("images.idx")
+    try IDXFile.write(images, to: raw)
+    #expect(try IDXFile.readUnitTensor(at: raw, channelAxis: false).shape == [700, 28, 28])
+    let encoded = IDXFile.encode(images)
+    let short = directory.write(Gzip.compress(Array(encoded.dropLast(5))), to: "short.gz")
+    #expect(caught { _ = try IDXFile.readUnitTensor(at: short) } as? DataError
+        == .truncated(path: short, expectedBytes: encoded.count, actualBytes: encoded.count - 5))
+    let long = directory.write(Gzip.compress(encoded + [1]), to: "long.gz")
+    #expect(caught { _ = try IDXFile.readUnitTensor(at: long) } as? DataError == .trailingData(path: long, expectedBytes: encoded.count))
 }

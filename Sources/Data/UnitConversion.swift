@@ -1,0 +1,75 @@
+import Engine
+
+/// Bytes to Float32 in [0, 1] (`Float(byte) / 255`, the same values as `byteToUnit`), 32 at a time with SIMD.
+public enum UnitConversion {
+    /// Writes `Float(source[i]) / 255` to `destination[i]` for `i < count`.
+    public static func convert(_ source: UnsafePointer<UInt8>, to destination: UnsafeMutablePointer<Float>, count: Int) {
+        let raw = UnsafeRawPointer(source)
+        let out = UnsafeMutableRawPointer(destination)
+        let scale = SIMD8<Float>(repeating: 255)
+        var i = 0
+        while i + 32 <= count {
+            let bytes = raw.loadUnaligned(fromByteOffset: i, as: SIMD32<UInt8>.self)
+            let a = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: bytes.lowHalf.lowHalf)) / scale
+            let b = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: bytes.lowHalf.highHalf)) / scale
+            let c = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: bytes.highHalf.lowHalf)) / scale
+            let d = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: bytes.highHalf.highHalf)) / scale
+            out.storeBytes(of: a, toByteOffset: 4 * i, as: SIMD8<Float>.self)
+            out.storeBytes(of: b, toByteOffset: 4 * (i + 8), as: SIMD8<Float>.self)
+            out.storeBytes(of: c, toByteOffset: 4 * (i + 16), as: SIMD8<Float>.self)
+            out.storeBytes(of: d, toByteOffset: 4 * (i + 24), as: SIMD8<Float>.self)
+            i += 32
+        }
+        while i < count {
+            destination[i] = Float(source[i]) / 255
+            i += 1
+        }
+    }
+}
+
+extension IDXArray {
+    /// The data as a Float32 tensor in [0, 1]; with `channelAxis` (for images) the shape gains a trailing 1,
+    /// e.g. `[60000, 28, 28]` becomes `[60000, 28, 28, 1]`.
+    public func unitTensor(channelAxis: Bool = true) -> Tensor {
+        let storage = TensorStorage(count: bytes.count, zeroed: false)
+        bytes.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { UnitConversion.convert(base, to: storage.pointer, count: src.count) }
+        }
+        return Tensor(shape: channelAxis ? dims + [1] : dims, storage: storage)
+    }
+}
+
+extension IDXFile {
+    /// Reads the IDX file at `path` straight into a Float32 tensor in [0, 1] (shape `dims + [1]` with
+    /// `channelAxis`). For gzip files the data is inflated in cache-sized chunks that are converted as they
+    /// come, so the whole byte array never exists; the same header checks and errors as `read(at:)` apply.
+    public static func readUnitTensor(at path: String, channelAxis: Bool = true, byteLimit: Int = defaultByteLimit) throws -> Tensor {
+        guard try Gzip.isGzipFile(at: path) else { return try read(at: path, byteLimit: byteLimit).unitTensor(channelAxis: channelAxis) }
+        let reader = try GzipReader(path: path)
+        var headerSize = 0
+        let dims = try parseHeader(path: path) { count in
+            let bytes = try reader.read(count: count)
+            headerSize += bytes.count
+            return bytes
+        }
+        let (bound, overflow) = reader.compressedSize.multipliedReportingOverflow(by: maximumDeflateRatio)
+        let expected = try dataSize(dims, path: path, limit: overflow ? byteLimit : min(byteLimit, bound))
+        let storage = TensorStorage(count: expected, zeroed: false)
+        let chunkSize = 1 << 17
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
+        defer { chunk.deallocate() }
+        var got = 0
+        while got < expected {
+            let want = min(chunkSize, expected - got)
+            let n = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<want]))
+            UnitConversion.convert(chunk.baseAddress!.assumingMemoryBound(to: UInt8.self), to: storage.pointer + got, count: n)
+            got += n
+            if n < want { break }
+        }
+        if got < expected {
+            throw DataError.truncated(path: path, expectedBytes: headerSize + expected, actualBytes: headerSize + got)
+        }
+        if try reader.hasMoreData() { throw DataError.trailingData(path: path, expectedBytes: headerSize + expected) }
+        return Tensor(shape: channelAxis ? dims + [1] : dims, storage: storage)
+    }
+}
