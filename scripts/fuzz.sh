@@ -29,14 +29,16 @@ CPU=()
 [ "$(uname -m)" = x86_64 ] && CPU=(-target-cpu haswell)
 
 mkdir -p "$SCRATCH/fuzzers" "$SCRATCH/findings"
-export FUZZ_TMP=${FUZZ_TMP:-$(mktemp -d)}
+# The path-based readers get each input as a file: in memory (/dev/shm) this is ~10× faster than on disk.
+[ -d /dev/shm ] && DEFAULT_TMP=$(mktemp -d /dev/shm/imagegen-fuzz.XXXXXX) || DEFAULT_TMP=$(mktemp -d)
+export FUZZ_TMP=${FUZZ_TMP:-$DEFAULT_TMP}
 for target in "${TARGETS[@]}"; do
     exe="$SCRATCH/fuzzers/fuzz-$target"
     swiftc -sanitize=fuzzer,address -parse-as-library -g "${CPU[@]}" -module-name "Fuzz_$target" \
         -I "$BIN/Modules" -I Sources/CBLAS -I Sources/CPNG -I Sources/CTurboJPEG -I Sources/CZlib \
         -Xcc -I/usr/include/freetype2 -I Sources/CFreeType \
         Fuzz/FuzzSupport.swift "Fuzz/$target.swift" "${OBJECTS[@]}" \
-        -lopenblas -lpng16 -lturbojpeg -lz -lfreetype -o "$exe"
+        -lopenblas -lpng16 -lturbojpeg -lz -lfreetype -o "$exe" 2>&1 | { grep -v "Cannot export local symbol" || true; }
     [ "$RUNS" = 0 ] && continue
     corpus="$SCRATCH/corpus/$target"
     mkdir -p "$corpus" "$SCRATCH/findings/$target"
