@@ -193,8 +193,10 @@ private func sortColumns(keys: UnsafeMutablePointer<Int32>, rows: UnsafeMutableP
             rr.storeBytes(of: ri.replacing(with: rj, where: swap), toByteOffset: oi, as: SIMD8<Int32>.self)
             rr.storeBytes(of: rj.replacing(with: ri, where: swap), toByteOffset: oj, as: SIMD8<Int32>.self)
             let ti = rt.loadUnaligned(fromByteOffset: oi, as: SIMD8<Float>.self), tj = rt.loadUnaligned(fromByteOffset: oj, as: SIMD8<Float>.self)
-            rt.storeBytes(of: pointwiseMin(ti, tj), toByteOffset: oi, as: SIMD8<Float>.self)
-            rt.storeBytes(of: pointwiseMax(ti, tj), toByteOffset: oj, as: SIMD8<Float>.self)
+            // A select, not pointwiseMin/Max (which do not inline to single instructions).
+            let less = tj .< ti
+            rt.storeBytes(of: ti.replacing(with: tj, where: less), toByteOffset: oi, as: SIMD8<Float>.self)
+            rt.storeBytes(of: tj.replacing(with: ti, where: less), toByteOffset: oj, as: SIMD8<Float>.self)
             c += 8
         }
     }

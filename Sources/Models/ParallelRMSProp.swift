@@ -1,6 +1,9 @@
 import Dispatch
 import Engine
 import NN
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
 
 /// RMSprop with PyTorch's rule (v ← αv + (1−α)g², p ← p − lr·g / (√v + ε)), the same state names as
 /// `NN.RMSProp` (`<parameter>.square_avg`), with the update of all parameters split over `threads` threads.
@@ -75,26 +78,29 @@ private struct ParallelRMSPropJob {
     let count: Int
 }
 
-/// p[i] −= lr·g / (√v + ε) with v ← αv + (1−α)g², for i in start..<end, eight lanes at a time (the same
-/// float operations, in the same order, as the scalar rule, so the results are bit-identical).
+/// p[i] −= lr·g / (√v + ε) with v ← αv + (1−α)g², for i in start..<end: the same float operations, in the
+/// same order, as `NN.RMSProp`, so the results are bit-identical. Eight lanes at a time with the AVX square
+/// root (Swift's `squareRoot()` goes through libm's `sqrtf`, which keeps LLVM from vectorising the loop).
 @inline(never)
 private func rmsprop(_ job: ParallelRMSPropJob, _ start: Int, _ end: Int, _ a: Float, _ eps: Float, _ lr: Float, _ zero: Bool) {
     let p = job.p, g = job.g, v = job.v
     let oneMinusA = 1 - a
     var i = start
+    #if arch(x86_64)
     let a8 = SIMD8<Float>(repeating: a), b8 = SIMD8<Float>(repeating: oneMinusA)
     let lr8 = SIMD8<Float>(repeating: lr), eps8 = SIMD8<Float>(repeating: eps)
     let rp = UnsafeMutableRawPointer(p), rg = UnsafeMutableRawPointer(g), rv = UnsafeMutableRawPointer(v)
     while i + 8 <= end {
-        let offset = i * 4
+        let offset = i &* 4
         let gi = rg.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
         let s = a8 * rv.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) + b8 * gi * gi
         rv.storeBytes(of: s, toByteOffset: offset, as: SIMD8<Float>.self)
         let pi = rp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-        rp.storeBytes(of: pi - lr8 * gi / (s.squareRoot() + eps8), toByteOffset: offset, as: SIMD8<Float>.self)
+        rp.storeBytes(of: pi - lr8 * gi / (_mm256_sqrt_ps(s) + eps8), toByteOffset: offset, as: SIMD8<Float>.self)
         if zero { rg.storeBytes(of: SIMD8<Float>(), toByteOffset: offset, as: SIMD8<Float>.self) }
-        i += 8
+        i &+= 8
     }
+    #endif
     while i < end {
         let gi = g[i]
         let s = a * v[i] + oneMinusA * gi * gi
