@@ -12,15 +12,17 @@ extension Datasets {
             against the published MD5 and only then renamed; archives are extracted into a temporary folder that is \
             renamed once complete. Gzip IDX files are kept as .gz (the loaders read gzip). Running the command again \
             skips what is already complete.
-            Installs to DIR/<name>: mnist and fashion-mnist hold the four .gz files; emnist/gzip, \
-            cifar100/cifar-100-binary and lfw/lfw-deepfunneled hold the extracted files.
+            Installs to DIR/mnist, DIR/fashion-mnist (the four .gz files each), DIR/emnist (the .gz files of gzip.zip), \
+            DIR/cifar100 (train.bin, test.bin, label names) and DIR/lfw-deepfunneled (a folder per person); archives \
+            are kept in DIR/archives unless --delete-archive is given. DIR defaults to data, where the other commands \
+            look for datasets.
             """)
 
         @Argument(help: ArgumentHelp("The dataset.", valueName: DatasetSource.all.map(\.id).joined(separator: "|")))
         var name: String
 
         @Option(name: .customLong("to"), help: ArgumentHelp("The folder to install under.", valueName: "dir"))
-        var folder = "datasets"
+        var folder = "data"
 
         @Option(help: ArgumentHelp("Fetch the files from this folder address instead of the official one (a mirror).", valueName: "url"))
         var baseURL: String?
@@ -64,7 +66,7 @@ extension Datasets {
                 }
             }
             if source.packaging.extractedFolder != nil {
-                print(result.extracted ? "extracted to \(result.datasetFolder)" : "\(result.datasetFolder) already extracted")
+                print(result.extracted ? "extracted to \(result.datasetFolder)" : "\(result.datasetFolder) already exists; nothing fetched")
             }
             print("\(source.title) is in \(result.datasetFolder)")
         }

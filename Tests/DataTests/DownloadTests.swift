@@ -52,6 +52,8 @@ import Testing
     #expect(emnist.url(of: emnist.files[0], baseURL: "http://127.0.0.1:8/mirror") == "http://127.0.0.1:8/mirror/gzip.zip")
     #expect(DatasetSource.fashionMNIST.files.map(\.md5).first == "8d4fb7e6c68d591d4c3dfef9ec88bf0d")
     #expect(DatasetSource.lfw.packaging == .tarGzip(folder: "lfw-deepfunneled"))
+    // Installed where `--data-dir`-less loaders look: data/mnist, data/emnist, data/cifar100, data/lfw-deepfunneled.
+    #expect(DatasetSource.all.map(\.folder) == ["mnist", "fashion-mnist", "emnist", "cifar100", "lfw-deepfunneled"])
     #expect(caught { _ = try DatasetSource.named("imagenet") } as? DownloadError
         == .unknownDataset(name: "imagenet", known: ["mnist", "fashion-mnist", "emnist", "cifar100", "lfw"]))
 }
@@ -294,11 +296,11 @@ func archivesRefusePathTraversal(name: String) throws {
     let directory = TemporaryDirectory()
     var installer = DatasetInstaller(downloader: fastDownloader())
     let result = try installer.install(cifar, into: directory.path)
-    #expect(result.extracted && result.datasetFolder == directory.path + "/cifar100/cifar-100-binary")
+    #expect(result.extracted && result.datasetFolder == directory.path + "/cifar100")
     #expect(result.files.map(\.outcome) == [.downloaded(resumed: true, attempts: 2)])
     #expect(try CIFAR100Dataset.load(from: result.datasetFolder).count == 2)
-    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/cifar100").sorted()
-        == ["cifar-100-binary", "cifar-100-binary.tar.gz"]) // no temporary folder, no .part left
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["archives", "cifar100"]) // no temporary folder
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/archives") == ["cifar-100-binary.tar.gz"]) // no .part
     // Installed already: nothing is fetched again.
     let requests = server.requests.count
     #expect(try installer.install(cifar, into: directory.path).extracted == false)
@@ -311,8 +313,8 @@ func archivesRefusePathTraversal(name: String) throws {
                                files: [.init(name: "gzip.zip", md5: MD5.hex(of: zip))], packaging: .zip(folder: "gzip"))
     installer.baseURL = server.baseURL
     let error = caught { _ = try installer.install(emnist, into: directory.path) }
-    #expect(error as? ArchiveError == .unsafePath(archive: directory.path + "/emnist/gzip.zip", entry: "gzip/../../escape"))
-    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/emnist") == ["gzip.zip"])
+    #expect(error as? ArchiveError == .unsafePath(archive: directory.path + "/archives/gzip.zip", entry: "gzip/../../escape"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["archives", "cifar100"]) // no emnist, no temporary folder
     // A good zip installs, and the archive can be removed afterwards.
     let good = ZipWriter.zip([("gzip/", []), ("gzip/a.gz", [1, 2, 3])])
     server.serve(good, at: "gzip.zip")
@@ -321,7 +323,8 @@ func archivesRefusePathTraversal(name: String) throws {
     installer.deleteArchive = true
     let installed = try installer.install(emnistGood, into: directory.path)
     #expect(try BinaryFileBytes(installed.datasetFolder + "/a.gz") == [1, 2, 3])
-    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/emnist") == ["gzip"])
+    #expect(installed.datasetFolder == directory.path + "/emnist")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/archives") == ["cifar-100-binary.tar.gz"])
 }
 
 // MARK: byte to float conversion used by the loading benchmark

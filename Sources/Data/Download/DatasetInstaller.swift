@@ -1,12 +1,14 @@
 import Foundation
 
-/// Installs a `DatasetSource` below a folder: downloads every file (see `Downloader`) into
-/// `FOLDER/<id>/`, then for archives extracts into a temporary folder there and renames the archive's
-/// top-level folder into place, so `FOLDER/<id>/<folder>` exists only once extraction has succeeded.
+/// Installs a `DatasetSource` below a destination folder DIR as `DIR/<source.folder>`:
+/// - gzip IDX files are downloaded (see `Downloader`) straight into `DIR/<folder>/`, each verified and renamed;
+/// - an archive is downloaded to `DIR/archives/<name>`, extracted into a temporary folder in DIR, and its
+///   top-level folder is renamed to `DIR/<folder>`, so that folder exists only once extraction has succeeded.
+/// A dataset whose extracted folder exists is not fetched again.
 public struct DatasetInstaller {
     /// What an installation left on disk.
     public struct Result: Sendable {
-        /// The folder to point a loader at (`FOLDER/<id>` or `FOLDER/<id>/<archive folder>`).
+        /// The folder to point a loader at (`DIR/<folder>`).
         public let datasetFolder: String
         /// Per downloaded file: its path and what the downloader did.
         public let files: [(path: String, outcome: Downloader.Outcome)]
@@ -27,42 +29,53 @@ public struct DatasetInstaller {
         self.baseURL = baseURL
     }
 
-    public func install(_ source: DatasetSource, into folder: String) throws -> Result {
-        let root = folder + "/" + source.id
-        try ArchiveExtraction.makeDirectories(root)
-        if let extracted = source.packaging.extractedFolder, directoryExists(root + "/" + extracted) {
-            return Result(datasetFolder: root + "/" + extracted, files: [], extracted: false)
+    public func install(_ source: DatasetSource, into destination: String) throws -> Result {
+        let target = destination + "/" + source.folder
+        guard let archiveFolder = source.packaging.extractedFolder else {
+            try ArchiveExtraction.makeDirectories(target)
+            var files: [(path: String, outcome: Downloader.Outcome)] = []
+            for file in source.files {
+                let url = source.url(of: file, baseURL: baseURL)
+                willFetch?(url)
+                let path = target + "/" + file.name
+                files.append((path, try downloader.fetch(url, md5: file.md5, to: path)))
+            }
+            return Result(datasetFolder: target, files: files, extracted: false)
         }
+        if directoryExists(target) { return Result(datasetFolder: target, files: [], extracted: false) }
+        let archives = destination + "/archives"
+        try ArchiveExtraction.makeDirectories(archives)
         var files: [(path: String, outcome: Downloader.Outcome)] = []
         for file in source.files {
             let url = source.url(of: file, baseURL: baseURL)
             willFetch?(url)
-            let path = root + "/" + file.name
+            let path = archives + "/" + file.name
             files.append((path, try downloader.fetch(url, md5: file.md5, to: path)))
         }
-        guard let extracted = source.packaging.extractedFolder else {
-            return Result(datasetFolder: root, files: files, extracted: false)
-        }
         let archive = files[0].path
-        try extract(archive, packaging: source.packaging, into: root, expecting: extracted)
-        if deleteArchive { unlink(archive) }
-        return Result(datasetFolder: root + "/" + extracted, files: files, extracted: true)
+        try extract(archive, packaging: source.packaging, archiveFolder: archiveFolder, in: destination, to: target)
+        if deleteArchive {
+            unlink(archive)
+            rmdir(archives) // only when empty
+        }
+        return Result(datasetFolder: target, files: files, extracted: true)
     }
 
-    /// Extracts into `root/.extracting-<random>`, then renames `<expected>` to `root/<expected>`.
-    func extract(_ archive: String, packaging: DatasetSource.Packaging, into root: String, expecting expected: String) throws {
-        let temporary = root + "/.extracting-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    /// Extracts into `destination/.extracting-<random>`, then renames `<archiveFolder>` to `target`.
+    func extract(_ archive: String, packaging: DatasetSource.Packaging, archiveFolder: String, in destination: String,
+                 to target: String) throws {
+        let temporary = destination + "/.extracting-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { ArchiveExtraction.removeTree(temporary) }
         switch packaging {
         case .zip: try ZipArchive.extract(archiveAt: archive, to: temporary)
         case .tarGzip: try TarArchive.extract(archiveAt: archive, to: temporary)
         case .gzipFiles: return
         }
-        guard directoryExists(temporary + "/" + expected) else {
-            throw ArchiveError.corrupt(archive: archive, message: "it does not contain the folder \(expected)")
+        guard directoryExists(temporary + "/" + archiveFolder) else {
+            throw ArchiveError.corrupt(archive: archive, message: "it does not contain the folder \(archiveFolder)")
         }
-        guard rename(temporary + "/" + expected, root + "/" + expected) == 0 else {
-            throw DownloadError.fileSystem(path: root + "/" + expected, message: "cannot move the extracted folder into place: \(String(cString: strerror(errno)))")
+        guard rename(temporary + "/" + archiveFolder, target) == 0 else {
+            throw DownloadError.fileSystem(path: target, message: "cannot move the extracted folder into place: \(String(cString: strerror(errno)))")
         }
     }
 

@@ -5,12 +5,12 @@ public struct DatasetSource: Sendable, Equatable {
     public enum Packaging: Sendable, Equatable {
         /// Gzip-compressed IDX files, kept as `.gz` (the loaders read gzip directly).
         case gzipFiles
-        /// One zip archive, extracted; its top-level folder is `folder`.
+        /// One zip archive, extracted; `folder` is its top-level folder, which becomes the dataset folder.
         case zip(folder: String)
-        /// One gzip-compressed tar archive, extracted; its top-level folder is `folder`.
+        /// One gzip-compressed tar archive, extracted; `folder` is its top-level folder, which becomes the dataset folder.
         case tarGzip(folder: String)
 
-        /// The folder the archive unpacks to, nil for `.gzipFiles`.
+        /// The top-level folder inside the archive, nil for `.gzipFiles`.
         public var extractedFolder: String? {
             switch self {
             case .gzipFiles: return nil
@@ -30,16 +30,20 @@ public struct DatasetSource: Sendable, Equatable {
         }
     }
 
-    /// The command-line name (`mnist`, `fashion-mnist`, …), also the sub-folder it is installed in.
+    /// The command-line name (`mnist`, `fashion-mnist`, …).
     public let id: String
+    /// The folder the dataset is installed as, below the destination (the layout `--data-dir`/`data/<name>`
+    /// loaders expect: `mnist`, `fashion-mnist`, `emnist`, `cifar100`, `lfw-deepfunneled`).
+    public let folder: String
     public let title: String
     /// The folder address the files are fetched from, ending in `/`.
     public let baseURL: String
     public let files: [RemoteFile]
     public let packaging: Packaging
 
-    public init(id: String, title: String, baseURL: String, files: [RemoteFile], packaging: Packaging) {
+    public init(id: String, folder: String? = nil, title: String, baseURL: String, files: [RemoteFile], packaging: Packaging) {
         self.id = id
+        self.folder = folder ?? id
         self.title = title
         self.baseURL = baseURL
         self.files = files
@@ -80,7 +84,7 @@ public struct DatasetSource: Sendable, Equatable {
         packaging: .tarGzip(folder: "cifar-100-binary"))
 
     public static let lfw = DatasetSource(
-        id: "lfw", title: "LFW, deep-funneled", baseURL: "http://vis-www.cs.umass.edu/lfw/",
+        id: "lfw", folder: "lfw-deepfunneled", title: "LFW, deep-funneled", baseURL: "http://vis-www.cs.umass.edu/lfw/",
         files: [RemoteFile(name: "lfw-deepfunneled.tgz", md5: "68331da3eb755a505a502b5aacb3c201")],
         packaging: .tarGzip(folder: "lfw-deepfunneled"))
 
