@@ -1,6 +1,5 @@
 import ArgumentParser
 import Data
-import Foundation
 
 /// `imagegen datasets`: look at dataset files.
 struct Datasets: ParsableCommand {
