@@ -44,12 +44,9 @@ public struct ImageDataset: Sendable {
         let storage = TensorStorage(count: indices.count * size, zeroed: false)
         let out = storage.pointer
         pixels.withUnsafeBufferPointer { src in
-            byteToUnit.withUnsafeBufferPointer { table in
-                for (b, index) in indices.enumerated() {
-                    precondition(index >= 0 && index < count, "index \(index) outside 0..<\(count)")
-                    let from = index * size, to = b * size
-                    for i in 0..<size { out[to + i] = table[Int(src[from + i])] }
-                }
+            for (b, index) in indices.enumerated() {
+                precondition(index >= 0 && index < count, "index \(index) outside 0..<\(count)")
+                UnitConversion.convert(src.baseAddress! + index * size, to: out + b * size, count: size)
             }
         }
         return Tensor(shape: [indices.count, height, width, channels], storage: storage)

@@ -36,9 +36,7 @@ public struct Image: Equatable, Sendable {
                      "\(width)x\(height)x\(channels) image needs \(width * height * channels) bytes, got \(bytes.count)")
         let pixels = [Float](unsafeUninitializedCapacity: bytes.count) { out, initialised in
             bytes.withUnsafeBufferPointer { src in
-                byteToUnit.withUnsafeBufferPointer { table in
-                    for i in 0..<src.count { out[i] = table[Int(src[i])] }
-                }
+                if let from = src.baseAddress, let to = out.baseAddress { UnitConversion.convert(from, to: to, count: src.count) }
             }
             initialised = bytes.count
         }
