@@ -106,7 +106,7 @@ func backgroundRate(diverse: Bool = false) -> Double {
     return 1 / t
 }
 
-/// Scratch: milliseconds per phase of one background step (median of 15).
+/// Profiling: milliseconds per phase of one background step (forward layers, losses, backward, update; median of 15).
 func backgroundPhases() {
     let model = BackgroundGenerator(using: &rng)
     let optimizer = ParallelRMSProp(learningRate: 1e-5, threads: BLAS.maximumThreads, zeroesGradients: true)

@@ -146,6 +146,22 @@ public final class GANTrainer {
         return letterAccuracy(classifier, images: images, labels: labels)
     }
 
+    /// Mode-collapse check: for each letter, the diversity (as for backgrounds: mean over pixels of the standard
+    /// deviation across samples ÷ mean standard deviation within one sample) of `perLetter` generated samples,
+    /// averaged over the 26 letters; with the same number for real letters of the training set as the reference.
+    public func letterDiversity(perLetter: Int = 20) -> (generated: Double, real: Double) {
+        var r = RandomGenerator(seed: options.seed &+ 101)
+        var generated = 0.0, real = 0.0, realLetters = 0
+        for letter in 0..<26 {
+            let labels = [Int](repeating: letter, count: perLetter)
+            let images = withoutGradients { gan.generator(Tensor.normal([perLetter, 64], using: &r), labels: labels) }
+            generated += backgroundDiversity(images)
+            let indices = Array(data.labels.indices.filter { data.labels[$0] == letter }.prefix(perLetter))
+            if indices.count > 1 { real += backgroundDiversity(data.batch(indices)); realLetters += 1 }
+        }
+        return (generated / 26, realLetters > 0 ? real / Double(realLetters) : .nan)
+    }
+
     public func train(into folder: RunFolder, resume: Bool, reporter: ProgressReporter) throws {
         let saved = BLAS.maximumThreads
         BLAS.maximumThreads = options.threads
@@ -217,7 +233,13 @@ public final class GANTrainer {
         let fixedNoise = Tensor.normal([52, 64], using: &fixedRng)
         let start = DispatchTime.now().uptimeNanoseconds
         let batches = (data.count + options.batchSize - 1) / options.batchSize
-        guard startEpoch <= options.epochs else { reporter.line("already trained \(options.epochs) epochs"); return }
+        guard startEpoch <= options.epochs else {
+            // Nothing to train: measure the checkpoint again and rewrite the report (with the diversity numbers).
+            let accuracy = generatedAccuracy()
+            reporter.line(String(format: "already trained %d epochs; generated letters recognised %.1f%%", startEpoch - 1, accuracy * 100))
+            try writeGANReport(rows: rows, folder: folder, final: (startEpoch - 1, accuracy))
+            return
+        }
         let parameters = gan.parameters
         for epoch in startEpoch...options.epochs {
             // The batch order comes from the generator's state at the epoch's start (kept for mid-epoch resumes).
@@ -263,7 +285,7 @@ public final class GANTrainer {
             if isCheckpoint || stopping {
                 try saveCheckpoint(["epoch": String(epoch), "batch": "0", "rng": rng.stateWords.map(String.init).joined(separator: " ")])
             }
-            try writeGANReport(rows: rows, folder: folder)
+            try writeGANReport(rows: rows, folder: folder, final: epoch == options.epochs ? (epoch, accuracy) : nil)
             if stopping {
                 throw ExperimentError.interrupted(signal: Interruption.requested.map(Interruption.name) ?? "a stop request",
                                                   checkpoint: folder.checkpointPath, position: "after epoch \(epoch)",
@@ -272,7 +294,8 @@ public final class GANTrainer {
         }
     }
 
-    func writeGANReport(rows: [String], folder: RunFolder) throws {
+    /// `final` (the last epoch and its classifier check) adds the diversity numbers, measured on the current generator.
+    func writeGANReport(rows: [String], folder: RunFolder, final: (epoch: Int, accuracy: Double)? = nil) throws {
         let fields = rows.map { $0.split(separator: ",").map { Double($0) ?? .nan } }
         var report = GenerationReport(title: "Conditional letter GAN")
         report.paragraph("\(data.source), \(data.count) images; batch \(options.batchSize); Adam \(options.learningRate), β (0.5, 0.999); seed \(options.seed).")
@@ -283,6 +306,14 @@ public final class GANTrainer {
         report.table(header: ["epoch", "D loss", "G loss", "recognised"], rows: fields.filter { !$0[3].isNaN }.map {
             [String(Int($0[0])), String(format: "%.4f", $0[1]), String(format: "%.4f", $0[2]), String(format: "%.1f%%", $0[3] * 100)]
         })
+        if let final {
+            let diversity = letterDiversity()
+            report.heading("Final generator (epoch \(final.epoch))")
+            report.table(header: ["generated letters recognised", "diversity, generated", "diversity, real letters"], rows: [[
+                String(format: "%.1f%%", final.accuracy * 100), String(format: "%.3f", diversity.generated), String(format: "%.3f", diversity.real)]])
+            report.paragraph("Diversity: for each letter, 20 samples; mean over pixels of the standard deviation across the samples ÷ the mean "
+                             + "standard deviation within one sample, averaged over the 26 letters (0 = every sample of a letter identical).")
+        }
         report.heading("Samples")
         for f in fields where Int(f[0]) % options.checkpointEvery == 0 || Int(f[0]) == options.epochs || f.count > 0 && f[0] == x.last {
             report.image(String(format: "samples/epoch%04d.png", Int(f[0])), caption: "epoch \(Int(f[0]))")
