@@ -93,7 +93,7 @@ func trainingRate(_ model: any ImageAutoencoder, batch: Int = 32) -> Double {
 func backgroundRate(diverse: Bool = false) -> Double {
     let model: any BackgroundModel = diverse ? DiverseBackgroundGenerator(using: &rng) : BackgroundGenerator(using: &rng)
     // As in BackgroundTrainer: the update zeroes the gradients it used (PyTorch: zero_grad(set_to_none=True)).
-    let optimizer = ParallelRMSProp(learningRate: 1e-5, threads: BLAS.maximumThreads, zeroesGradients: true)
+    let optimizer = RMSProp(learningRate: 1e-5, threads: BLAS.maximumThreads, zeroesGradients: true)
     let parameters = model.parameters
     let t = timeit(warmup: 3, repetitions: 10) {
         let noise = Tensor.normal([128, 64], using: &rng)
@@ -109,7 +109,7 @@ func backgroundRate(diverse: Bool = false) -> Double {
 /// Profiling: milliseconds per phase of one background step (forward layers, losses, backward, update; median of 15).
 func backgroundPhases() {
     let model = BackgroundGenerator(using: &rng)
-    let optimizer = ParallelRMSProp(learningRate: 1e-5, threads: BLAS.maximumThreads, zeroesGradients: true)
+    let optimizer = RMSProp(learningRate: 1e-5, threads: BLAS.maximumThreads, zeroesGradients: true)
     let parameters = model.parameters
     var phases: [String: [Double]] = [:]
     func t<T>(_ name: String, _ body: () -> T) -> T {

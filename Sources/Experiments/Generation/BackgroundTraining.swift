@@ -61,7 +61,7 @@ public struct BackgroundStepRecord: Sendable {
 /// (plus the batch-level distribution term for the diverse model).
 public final class BackgroundTrainer {
     public let model: any BackgroundModel
-    public let optimizer: ParallelRMSProp
+    public let optimizer: RMSProp
     public let options: BackgroundTrainingOptions
     public var rng: RandomGenerator
     private let parameters: [Parameter]
@@ -76,7 +76,7 @@ public final class BackgroundTrainer {
         model = try makeBackgroundModel(kind: options.kind, hiddenSize: options.hiddenSize, using: &rng)
         self.rng = rng
         // The update leaves the gradients at zero (fused into its pass), so a step needs no separate zeroing.
-        optimizer = ParallelRMSProp(learningRate: options.learningRate, threads: options.threads, zeroesGradients: true)
+        optimizer = RMSProp(learningRate: options.learningRate, threads: options.threads, zeroesGradients: true)
         parameters = model.parameters
     }
 
