@@ -6,6 +6,13 @@ public struct Image: Equatable, Sendable {
     /// The most pixels a decoder accepts (64 Mpx, e.g. 8192×8192): PNG and JPEG headers can claim up to
     /// 4 Gpx in a few bytes.
     public static let maximumPixels = 1 << 26
+
+    /// The most pixels an encoded file of `byteCount` bytes may claim: `pixelsPerByte` bounds what the format
+    /// can expand to (PNG: deflate's 1032:1 at one bit per pixel; JPEG: two bits per 8×8 block), never more
+    /// than `maximumPixels`, so a tiny file cannot make a decoder allocate and work for gigabytes.
+    public static func pixelLimit(byteCount: Int, pixelsPerByte: Int) -> Int {
+        Swift.min(maximumPixels, byteCount.multipliedReportingOverflow(by: pixelsPerByte).overflow ? maximumPixels : byteCount * pixelsPerByte)
+    }
     public let width: Int
     public let height: Int
     public let channels: Int

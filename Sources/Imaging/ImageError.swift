@@ -24,7 +24,7 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
         case let .unsupported(path, reason): return "\(path): \(reason)"
         case let .invalidArgument(message): return message
         case let .tooLarge(path, width, height):
-            return "\(path) claims \(width)×\(height) pixels, more than the \(Image.maximumPixels / 1_000_000)-megapixel limit"
+            return "\(path) claims \(width)×\(height) pixels, more than its size can hold or the \(Image.maximumPixels / 1_000_000)-megapixel limit"
         }
     }
 }

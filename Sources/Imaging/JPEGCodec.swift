@@ -24,7 +24,8 @@ public enum JPEGCodec {
         }
         let w = Int(width), h = Int(height)
         // A few bytes can claim a huge image; refuse before allocating.
-        guard w * h <= Image.maximumPixels else { throw ImageError.tooLarge(path: path, width: w, height: h) }
+        // Each 8×8 block of each component costs at least two bits, so a JPEG holds at most 256 pixels per byte.
+        guard w * h <= Image.pixelLimit(byteCount: data.count, pixelsPerByte: 256) else { throw ImageError.tooLarge(path: path, width: w, height: h) }
         var bytes = [UInt8](repeating: 0, count: w * h * channels)
         let status = data.withUnsafeBufferPointer { src in
             bytes.withUnsafeMutableBufferPointer { out in

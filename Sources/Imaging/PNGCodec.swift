@@ -36,7 +36,8 @@ public enum PNGCodec {
             throw ImageError.decodeFailed(path: path, format: "PNG", message: "unusable size \(width)x\(height)")
         }
         // A few bytes can claim a huge image; refuse before allocating.
-        guard width * height <= Image.maximumPixels else { throw ImageError.tooLarge(path: path, width: width, height: height) }
+        // Deflate expands at most 1032:1 and a 1-bit PNG holds 8 pixels per byte.
+        guard width * height <= Image.pixelLimit(byteCount: data.count, pixelsPerByte: 1032 * 8) else { throw ImageError.tooLarge(path: path, width: width, height: height) }
 
         if sixteenBit {
             var samples = [UInt16](repeating: 0, count: count)
