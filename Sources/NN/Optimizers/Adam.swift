@@ -1,5 +1,9 @@
 import Engine
+import Dispatch
 import Foundation
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
 
 /// Adam with bias correction: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², then the update of `convention`.
 /// ε is 1e-8 in PyTorch and 1e-7 in Keras.
@@ -32,22 +36,18 @@ public final class Adam: Optimizer {
             let m = slots[0], v = slots[1]
             let p = parameter.tensor.storage.pointer, g = gradient.storage.pointer
             let (b1, b2, eps) = (beta1, beta2, epsilon)
-            switch convention {
-            case .pytorch:
-                let stepSize = learningRate / correction1
-                let root2 = correction2.squareRoot()
-                for i in 0..<parameter.tensor.scalarCount {
-                    m[i] = b1 * m[i] + (1 - b1) * g[i]
-                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                    p[i] -= stepSize * m[i] / (v[i].squareRoot() / root2 + eps)
-                }
-            case .keras:
-                let stepSize = learningRate * correction2.squareRoot() / correction1
-                for i in 0..<parameter.tensor.scalarCount {
-                    m[i] = b1 * m[i] + (1 - b1) * g[i]
-                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                    p[i] -= stepSize * m[i] / (v[i].squareRoot() + eps)
-                }
+            // PyTorch: p −= (lr/c₁)·m / (√v/√c₂ + ε); Keras: p −= (lr·√c₂/c₁)·m / (√v + ε).
+            let pytorch = convention == .pytorch
+            let stepSize = pytorch ? learningRate / correction1 : learningRate * correction2.squareRoot() / correction1
+            let vScale = pytorch ? 1 / correction2.squareRoot() : 1
+            let count = parameter.tensor.scalarCount
+            let job = AdamJob(p: p, g: g, m: m, v: v, beta1: b1, beta2: b2, epsilon: eps, stepSize: stepSize, vScale: vScale)
+            let workers = count >= 1 << 18 ? BLAS.maximumThreads : 1
+            if workers == 1 {
+                job.run(0, count)
+            } else {
+                let share = ((count + workers - 1) / workers + 7) / 8 * 8
+                DispatchQueue.concurrentPerform(iterations: workers) { w in job.run(Swift.min(count, w * share), Swift.min(count, (w + 1) * share)) }
             }
         }
     }
@@ -101,5 +101,39 @@ public final class Adamax: Optimizer {
     public func loadState(_ state: [String: Tensor], stepCount: Int) throws {
         try store.load(state)
         self.stepCount = stepCount
+    }
+}
+
+/// One Adam update over elements start..<end, eight lanes at a time; the vector and scalar loops do the same
+/// float operations in the same order, so splitting the work does not change results.
+private struct AdamJob {
+    let p, g, m, v: UnsafeMutablePointer<Float>
+    let beta1, beta2, epsilon, stepSize, vScale: Float
+
+    func run(_ start: Int, _ end: Int) {
+        var i = start
+        #if arch(x86_64)
+        let b1 = SIMD8<Float>(repeating: beta1), c1 = SIMD8<Float>(repeating: 1 - beta1)
+        let b2 = SIMD8<Float>(repeating: beta2), c2 = SIMD8<Float>(repeating: 1 - beta2)
+        let eps = SIMD8<Float>(repeating: epsilon), step = SIMD8<Float>(repeating: stepSize), scale = SIMD8<Float>(repeating: vScale)
+        let rp = UnsafeMutableRawPointer(p), rg = UnsafeMutableRawPointer(g), rm = UnsafeMutableRawPointer(m), rv = UnsafeMutableRawPointer(v)
+        while i + 8 <= end {
+            let o = i &* 4
+            let gi = rg.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            let mi = b1 * rm.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self) + c1 * gi
+            let vi = b2 * rv.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self) + c2 * gi * gi
+            rm.storeBytes(of: mi, toByteOffset: o, as: SIMD8<Float>.self)
+            rv.storeBytes(of: vi, toByteOffset: o, as: SIMD8<Float>.self)
+            let pi = rp.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            rp.storeBytes(of: pi - step * mi / (_mm256_sqrt_ps(vi) * scale + eps), toByteOffset: o, as: SIMD8<Float>.self)
+            i &+= 8
+        }
+        #endif
+        while i < end {
+            m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+            p[i] -= stepSize * m[i] / (v[i].squareRoot() * vScale + epsilon)
+            i += 1
+        }
     }
 }
