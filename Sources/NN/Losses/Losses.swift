@@ -1,8 +1,24 @@
 import Engine
 
-/// Mean squared error over all elements.
+/// Mean squared error over all elements, in one pass (targets of another shape are broadcast).
 public func mseLoss(predictions: Tensor, targets: Tensor) -> Tensor {
-    (predictions - targets).squared().mean()
+    guard predictions.shape == targets.shape else { return (predictions - targets).squared().mean() }
+    let n = predictions.scalarCount
+    let p = predictions.storage.pointer, t = targets.storage.pointer
+    var total: Float = 0
+    for i in 0..<n {
+        let d = p[i] - t[i]
+        total += d * d
+    }
+    let out = TensorStorage(count: 1, zeroed: false)
+    out.pointer[0] = total / Float(n)
+    let (predictionStorage, targetStorage) = (predictions.storage, targets.storage)
+    return Tensor.recording(shape: [], storage: out, operands: [predictions, targets]) { g, into in
+        let scale = 2 * g.pointer[0] / Float(n)
+        let p = predictionStorage.pointer, t = targetStorage.pointer
+        if let d = into(0) { for i in 0..<n { d[i] += scale * (p[i] - t[i]) } }
+        if let d = into(1) { for i in 0..<n { d[i] -= scale * (p[i] - t[i]) } }
+    }
 }
 
 /// Mean absolute error over all elements.
