@@ -62,7 +62,9 @@ public enum IDXFile {
         return IDXArray(dims: dims, bytes: try BinaryFile.read(at: path, offset: offset, count: expected))
     }
 
-    static func readCompressed(at path: String, byteLimit: Int) throws -> IDXArray {
+    /// A gzip IDX file opened past its header: the reader, the dimensions, the header's size and the data size
+    /// the header claims (checked against the byte limit and deflate's maximum expansion before anything is allocated).
+    static func openCompressed(at path: String, byteLimit: Int) throws -> (reader: GzipReader, dims: [Int], headerSize: Int, expected: Int) {
         let reader = try GzipReader(path: path)
         var headerSize = 0
         let dims = try parseHeader(path: path) { count in
@@ -71,17 +73,26 @@ public enum IDXFile {
             return bytes
         }
         let (bound, overflow) = reader.compressedSize.multipliedReportingOverflow(by: maximumDeflateRatio)
-        let limit = overflow ? byteLimit : min(byteLimit, bound)
-        let expected = try dataSize(dims, path: path, limit: limit)
+        let expected = try dataSize(dims, path: path, limit: overflow ? byteLimit : min(byteLimit, bound))
+        return (reader, dims, headerSize, expected)
+    }
+
+    /// Checks that `got` bytes were all the data the header promised and that nothing follows it.
+    static func checkCompressedEnd(_ reader: GzipReader, path: String, headerSize: Int, expected: Int, got: Int) throws {
+        if got < expected {
+            throw DataError.truncated(path: path, expectedBytes: headerSize + expected, actualBytes: headerSize + got)
+        }
+        if try reader.hasMoreData() { throw DataError.trailingData(path: path, expectedBytes: headerSize + expected) }
+    }
+
+    static func readCompressed(at path: String, byteLimit: Int) throws -> IDXArray {
+        let (reader, dims, headerSize, expected) = try openCompressed(at: path, byteLimit: byteLimit)
         var got = 0
         let bytes = try [UInt8](unsafeUninitializedCapacity: expected) { buffer, initialised in
             got = try reader.read(into: UnsafeMutableRawBufferPointer(buffer))
             initialised = got
         }
-        if got < expected {
-            throw DataError.truncated(path: path, expectedBytes: headerSize + expected, actualBytes: headerSize + got)
-        }
-        if try reader.hasMoreData() { throw DataError.trailingData(path: path, expectedBytes: headerSize + expected) }
+        try checkCompressedEnd(reader, path: path, headerSize: headerSize, expected: expected, got: got)
         return IDXArray(dims: dims, bytes: bytes)
     }
 

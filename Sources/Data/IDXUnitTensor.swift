@@ -23,15 +23,7 @@ extension IDXFile {
     /// come, so the whole byte array never exists; the same header checks and errors as `read(at:)` apply.
     public static func readUnitTensor(at path: String, channelAxis: Bool = true, byteLimit: Int = defaultByteLimit) throws -> Tensor {
         guard try Gzip.isGzipFile(at: path) else { return try read(at: path, byteLimit: byteLimit).unitTensor(channelAxis: channelAxis) }
-        let reader = try GzipReader(path: path)
-        var headerSize = 0
-        let dims = try parseHeader(path: path) { count in
-            let bytes = try reader.read(count: count)
-            headerSize += bytes.count
-            return bytes
-        }
-        let (bound, overflow) = reader.compressedSize.multipliedReportingOverflow(by: maximumDeflateRatio)
-        let expected = try dataSize(dims, path: path, limit: overflow ? byteLimit : min(byteLimit, bound))
+        let (reader, dims, headerSize, expected) = try openCompressed(at: path, byteLimit: byteLimit)
         let storage = TensorStorage(count: expected, zeroed: false)
         UnitConversion.adviseHugePages(storage.pointer, byteCount: 4 * expected)
         let chunkSize = 1 << 17
@@ -45,10 +37,7 @@ extension IDXFile {
             got += n
             if n < want { break }
         }
-        if got < expected {
-            throw DataError.truncated(path: path, expectedBytes: headerSize + expected, actualBytes: headerSize + got)
-        }
-        if try reader.hasMoreData() { throw DataError.trailingData(path: path, expectedBytes: headerSize + expected) }
+        try checkCompressedEnd(reader, path: path, headerSize: headerSize, expected: expected, got: got)
         return Tensor(shape: channelAxis ? dims + [1] : dims, storage: storage)
     }
 }
