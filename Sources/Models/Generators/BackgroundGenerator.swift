@@ -337,22 +337,15 @@ public func backgroundDiversity(_ samples: Tensor) -> Double {
     let n = samples.shape[0], size = samples.scalarCount / Swift.max(n, 1)
     guard n > 1, size > 1 else { return 0 }
     let x = samples.storage.pointer
-    var across: Double = 0
-    for p in 0..<size {
+    /// Population standard deviation of `count` values starting at `start`, `stride` apart.
+    func standardDeviation(start: Int, count: Int, stride: Int) -> Double {
         var sum: Double = 0, squares: Double = 0
-        for b in 0..<n { let v = Double(x[b * size + p]); sum += v; squares += v * v }
-        let mean = sum / Double(n)
-        across += Swift.max(squares / Double(n) - mean * mean, 0).squareRoot()
+        for i in 0..<count { let v = Double(x[start + i * stride]); sum += v; squares += v * v }
+        let mean = sum / Double(count)
+        return Swift.max(squares / Double(count) - mean * mean, 0).squareRoot()
     }
-    across /= Double(size)
-    var within: Double = 0
-    for b in 0..<n {
-        var sum: Double = 0, squares: Double = 0
-        for p in 0..<size { let v = Double(x[b * size + p]); sum += v; squares += v * v }
-        let mean = sum / Double(size)
-        within += Swift.max(squares / Double(size) - mean * mean, 0).squareRoot()
-    }
-    within /= Double(n)
+    let across = (0..<size).reduce(0) { $0 + standardDeviation(start: $1, count: n, stride: size) } / Double(size)
+    let within = (0..<n).reduce(0) { $0 + standardDeviation(start: $1 * size, count: size, stride: 1) } / Double(n)
     return within > 0 ? across / within : 0
 }
 
