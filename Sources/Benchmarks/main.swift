@@ -61,17 +61,21 @@ func convolutionBenchmark(kernel: Int) {
         let deconv = Conv2DTranspose(inputChannels: decoderChannels[i], outputChannels: decoderChannels[i + 1], kernelSize: (kernel, kernel), using: &rng)
         layers.append(("decoder.deconv\(i + 1)", [batch, 28, 28, decoderChannels[i]], deconv, 28 * 28 * decoderChannels[i] * decoderChannels[i + 1]))
     }
-    for (name, shape, layer, macsPerKernelTap) in layers {
+    let only = ProcessInfo.processInfo.environment["IMAGEGEN_BENCH_LAYER"]
+    for (name, shape, layer, macsPerKernelTap) in layers where only.map({ name.hasSuffix($0) }) ?? true {
         let x = Tensor.uniform(shape, using: &rng).copied(requiresGradient: true)
         let flops = 3 * 2 * Double(batch * macsPerKernelTap * kernel * kernel)
+        let upstream = Tensor.uniform(layer(x).shape, using: &rng)
         let t = timeit(repetitions: 5) {
             let y = layer(x)
-            y.sum().backward()
+            y.backward(gradient: upstream)
         }
+        let forward = timeit(repetitions: 5) { _ = withoutGradients { layer(x) } }
         layer.zeroGradients()
         totalFlops += flops
         totalTime += t
-        emit(["workload": "\(name) \(kernel)x\(kernel) fwd+bwd", "input": shape, "gflops": flops / t / 1e9, "ms": t * 1e3])
+        emit(["workload": "\(name) \(kernel)x\(kernel) fwd+bwd", "input": shape, "gflops": flops / t / 1e9, "ms": t * 1e3,
+              "forward_ms": forward * 1e3])
     }
     emit(["workload": "all conv layers \(kernel)x\(kernel) fwd+bwd", "gflops": totalFlops / totalTime / 1e9, "ms": totalTime * 1e3])
 }

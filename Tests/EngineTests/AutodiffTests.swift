@@ -29,6 +29,18 @@ import Testing
         }
     }
 
+    @Test func backwardFromAGivenGradientMatchesTheWeightedSum() {
+        // backward(gradient: g) on y gives the same gradients as (y · g).sum().backward().
+        var rng = RandomGenerator(seed: 81)
+        let x = Tensor.uniform([3, 4], using: &rng).copied(requiresGradient: true)
+        let g = Tensor.uniform([3, 4], using: &rng)
+        (x.tanh() * x).backward(gradient: g)
+        let viaGradient = x.gradient!.scalars
+        let y = Tensor(shape: [3, 4], scalars: x.scalars, requiresGradient: true)
+        ((y.tanh() * y) * g).sum().backward()
+        expectClose(viaGradient, y.gradient!.scalars, tolerance: 1e-6)
+    }
+
     @Test func detachedBlocksGradient() {
         let x = Tensor(shape: [2], scalars: [3, 4], requiresGradient: true)
         // d/dx Σ stop(x)·x = stop(x) = x, not 2x.

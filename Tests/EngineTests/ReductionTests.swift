@@ -71,6 +71,16 @@ import Testing
         }
     }
 
+    @Test func longRowsSumInBlocksExactlyEnough() {
+        // Rows longer than the 32-scalar blocks, with a remainder: the whole tensor and the last axis.
+        var rng = RandomGenerator(seed: 12)
+        let x = Tensor.uniform([5, 77], using: &rng)
+        let total = x.scalars.reduce(0.0) { $0 + Double($1) }
+        #expect(abs(Double(x.sum().scalars[0]) - total) < 1e-4)
+        let (_, rows) = Self.referenceReduce(x, axes: [1]) { $0.reduce(0, +) }
+        expectClose(x.sum(axes: [1]).scalars, rows, tolerance: 1e-4)
+    }
+
     @Test func handComputedReductions() {
         let x = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
         expectClose(x.sum(), [21], shape: [])

@@ -53,10 +53,16 @@ func accumulateReduced(_ source: UnsafePointer<Float>, from: [Int], into target:
         for i in 0..<n { target[i] += source[i] }
         return
     }
+    if elementCount(to) == 1 {
+        target[0] += sumOfElements(source, count: elementCount(from))
+        return
+    }
     let st = broadcastStrides(to, to: from)
     let ss = contiguousStrides(from)
     forEachRow(from, st, ss) { t, s, _, n, tStride, sStride in
-        if tStride == 0 {
+        if tStride == 0 && sStride == 1 {
+            target[t] += sumOfElements(source + s, count: n)
+        } else if tStride == 0 {
             var acc: Float = 0
             for j in 0..<n { acc += source[s + j * sStride] }
             target[t] += acc
@@ -64,4 +70,21 @@ func accumulateReduced(_ source: UnsafePointer<Float>, from: [Int], into target:
             for j in 0..<n { target[t + j * tStride] += source[s + j * sStride] }
         }
     }
+}
+
+/// The sum of `count` contiguous scalars, accumulated in four eight-lane partial sums.
+func sumOfElements(_ source: UnsafePointer<Float>, count: Int) -> Float {
+    let raw = UnsafeRawPointer(source)
+    var a = SIMD8<Float>(), b = SIMD8<Float>(), c = SIMD8<Float>(), d = SIMD8<Float>()
+    var i = 0
+    while i + 32 <= count {
+        a += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        b += raw.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+        c += raw.loadUnaligned(fromByteOffset: (i + 16) * 4, as: SIMD8<Float>.self)
+        d += raw.loadUnaligned(fromByteOffset: (i + 24) * 4, as: SIMD8<Float>.self)
+        i += 32
+    }
+    var total = ((a + b) + (c + d)).sum()
+    while i < count { total += source[i]; i += 1 }
+    return total
 }

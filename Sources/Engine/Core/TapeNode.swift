@@ -111,6 +111,22 @@ extension Tensor {
     public func backward() {
         precondition(scalarCount == 1, "backward() needs a scalar, got shape \(shape)")
         guard let root = node else { return }
+        root.gradientBuffer()[0] += 1
+        propagate(from: root)
+    }
+
+    /// Computes gradients of this tensor with respect to every leaf it depends on, starting from
+    /// `gradient` (the gradient of some scalar with respect to this tensor, of the same shape), as
+    /// PyTorch's `tensor.backward(gradient)`.
+    public func backward(gradient: Tensor) {
+        precondition(gradient.shape == shape, "backward(gradient:): gradient \(gradient.shape) for a tensor of shape \(shape)")
+        guard let root = node else { return }
+        let buffer = root.gradientBuffer()
+        for i in 0..<scalarCount { buffer[i] += gradient.storage.pointer[i] }
+        propagate(from: root)
+    }
+
+    private func propagate(from root: TapeNode) {
         // Iterative depth-first topological order.
         var order: [TapeNode] = []
         var visited = Set<ObjectIdentifier>()
@@ -123,7 +139,6 @@ extension Tensor {
                 stack.append((input, false))
             }
         }
-        root.gradientBuffer()[0] += 1
         for n in order.reversed() {
             guard let pullback = n.pullback, let g = n.gradient else { continue }
             pullback(g)
