@@ -215,6 +215,10 @@ if let flag = arguments.firstIndex(of: "--threads"), flag + 1 < arguments.count,
     BLAS.maximumThreads = threads
     arguments.removeSubrange(flag...(flag + 1))
 }
+if let flag = arguments.firstIndex(of: "--no-winograd") {
+    Tensor.usesWinograd = false
+    arguments.remove(at: flag)
+}
 let workloads = arguments.isEmpty ? ["sgemm", "conv3", "conv5", "dense", "cnn3", "cnn5"] : arguments
 for workload in workloads {
     switch workload {

@@ -17,6 +17,20 @@ final class Workspace {
     }
 
     private var buffers: [TensorStorage] = []
+    private var vectorScratch = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: 0)
+    private var vectorCapacity = 0
+
+    deinit { vectorScratch.deallocate() }
+
+    /// Scratch room for at least `count` eight-lane vectors (contents undefined).
+    func vectors(count: Int) -> UnsafeMutablePointer<SIMD8<Float>> {
+        if vectorCapacity < count {
+            vectorScratch.deallocate()
+            vectorScratch = .allocate(capacity: count)
+            vectorCapacity = count
+        }
+        return vectorScratch
+    }
 
     /// Scratch buffer number `slot` with room for at least `count` scalars (contents undefined).
     func buffer(_ slot: Int, count: Int) -> UnsafeMutablePointer<Float> {

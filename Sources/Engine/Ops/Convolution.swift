@@ -3,9 +3,24 @@ extension Tensor {
     /// Convolution of `input` `[N, H, W, Cin]` with `weight` `[Cout, KH, KW, Cin]` and optional `bias` `[Cout]`.
     /// Returns `[N, OH, OW, Cout]`.
     ///
-    /// Images are split between two workers when the product is large enough; each worker extracts
-    /// patches for a few images at a time into its own reused buffer and multiplies them on one thread.
+    /// Stride-1 3×3 and 5×5 kernels over enough channels and pixels go through Winograd's algorithm
+    /// (`conv2dWinograd`); everything else through patch extraction and `sgemm` (`conv2dPatches`).
     public static func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry) -> Tensor {
+        if input.rank == 4, weight.rank == 4, weight.shape[1] == g.kernelHeight, weight.shape[2] == g.kernelWidth,
+           weight.shape[3] == input.shape[3], bias == nil || bias!.shape == [weight.shape[0]] {
+            let (oh, ow) = g.smallSize(largeHeight: input.shape[1], largeWidth: input.shape[2])
+            if oh > 0, ow > 0, let transform = winogradTransform(images: input.shape[0], inputChannels: input.shape[3], outputChannels: weight.shape[0],
+                                                                 outputHeight: oh, outputWidth: ow, geometry: g) {
+                return conv2dWinograd(input, weight: weight, bias: bias, geometry: g, transform: transform)
+            }
+        }
+        return conv2dPatches(input, weight: weight, bias: bias, geometry: g)
+    }
+
+    /// `conv2d` as patch extraction plus `sgemm`. Images are split between two workers when the product
+    /// is large enough; each worker extracts patches for a few images at a time into its own reused buffer
+    /// and multiplies them on one thread.
+    static func conv2dPatches(_ input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry) -> Tensor {
         precondition(input.rank == 4, "conv2d: input must be [N, H, W, C], got \(input.shape)")
         precondition(weight.rank == 4 && weight.shape[1] == g.kernelHeight && weight.shape[2] == g.kernelWidth
                      && weight.shape[3] == input.shape[3],
