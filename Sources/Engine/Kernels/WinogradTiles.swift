@@ -20,6 +20,11 @@ struct WinogradTiling {
 
     var tilesPerImage: Int { tileRows * tileColumns }
 
+    /// Scalars between consecutive points of transformed tiles: the matrix of `tiles × channels` plus 16, so
+    /// that the t² stores of one tile do not fall on addresses 4 KiB apart (which the core mistakes for
+    /// dependences between loads and stores).
+    static func pointStride(tiles: Int, channels: Int) -> Int { tiles * channels + 16 }
+
     /// (image, first output row, first output column) of tile `index`.
     @inline(__always)
     func origin(ofTile index: Int) -> (image: Int, row: Int, column: Int) {
@@ -33,8 +38,7 @@ struct WinogradTiling {
 /// Per-tile Winograd transforms over NHWC data, eight channels at a time.
 ///
 /// Transformed tiles are stored point-major: entry ξ (of t²) of tile i, channel c lives at
-/// `ξ · (tiles · channels) + i · channels + c`, so that each point ξ is a `tiles × channels` matrix
-/// for the products.
+/// `ξ · pointStride + i · channels + c`, so that each point ξ is a `tiles × channels` matrix for the products.
 extension WinogradTiling {
     typealias Vector = SIMD8<Float>
 
@@ -42,7 +46,7 @@ extension WinogradTiling {
     func transformInput(_ input: UnsafePointer<Float>, channels: Int, tiles: Range<Int>,
                         into v: UnsafeMutablePointer<Float>, scratch d: UnsafeMutablePointer<Vector>) {
         let t = transform.tile
-        let pointStride = tiles.count * channels
+        let pointStride = Self.pointStride(tiles: tiles.count, channels: channels)
         let raw = UnsafeRawPointer(input)
         for (slot, index) in tiles.enumerated() {
             let (image, oy, ox) = origin(ofTile: index)
@@ -79,7 +83,7 @@ extension WinogradTiling {
     func transformOutput(_ products: UnsafePointer<Float>, channels: Int, tiles: Range<Int>, bias: UnsafePointer<Float>?,
                          accumulate: Bool, into output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Vector>) {
         let (t, m) = (transform.tile, transform.outputTile)
-        let pointStride = tiles.count * channels
+        let pointStride = Self.pointStride(tiles: tiles.count, channels: channels)
         let points = scratch, columns = scratch + t * t, block2 = columns + m * t
         for (slot, index) in tiles.enumerated() {
             let (image, oy, ox) = origin(ofTile: index)
@@ -109,7 +113,7 @@ extension WinogradTiling {
     func transformOutputGradient(_ gradient: UnsafePointer<Float>, channels: Int, tiles: Range<Int>,
                                  into v: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Vector>) {
         let (t, m) = (transform.tile, transform.outputTile)
-        let pointStride = tiles.count * channels
+        let pointStride = Self.pointStride(tiles: tiles.count, channels: channels)
         let block2 = scratch, columns = scratch + m * m, points = columns + t * m
         let raw = UnsafeRawPointer(gradient)
         for (slot, index) in tiles.enumerated() {

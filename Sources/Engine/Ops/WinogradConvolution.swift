@@ -87,17 +87,19 @@ extension Tensor {
         let work = tiles * points * cin * cout
         parallelRanges(tiles, workers: work >= ConvolutionPlan.parallelWork ? BLAS.maximumThreads : 1) { _, range in
             let workspace = Workspace.current
-            let transformed = workspace.buffer(0, count: points * chunk * cin)
-            let products = workspace.buffer(1, count: points * chunk * cout)
+            let transformed = workspace.buffer(0, count: points * WinogradTiling.pointStride(tiles: chunk, channels: cin))
+            let products = workspace.buffer(1, count: points * WinogradTiling.pointStride(tiles: chunk, channels: cout))
             let scratch = workspace.vectors(count: 3 * points)
             for start in stride(from: range.lowerBound, to: range.upperBound, by: chunk) {
                 let part = start..<Swift.min(start + chunk, range.upperBound)
                 let count = part.count
+                let inputStride = WinogradTiling.pointStride(tiles: count, channels: cin)
+                let outputStride = WinogradTiling.pointStride(tiles: count, channels: cout)
                 tiling.transformInput(input, channels: cin, tiles: part, into: transformed, scratch: scratch)
                 for xi in 0..<points {
                     BLAS.gemm(transposeA: false, transposeB: false, m: count, n: cout, k: cin,
-                              a: transformed + xi * count * cin, lda: cin, b: filters + xi * cin * cout, ldb: cout,
-                              beta: 0, c: products + xi * count * cout, ldc: cout)
+                              a: transformed + xi * inputStride, lda: cin, b: filters + xi * cin * cout, ldb: cout,
+                              beta: 0, c: products + xi * outputStride, ldc: cout)
                 }
                 tiling.transformOutput(products, channels: cout, tiles: part, bias: bias, accumulate: accumulate,
                                        into: output, scratch: scratch)
@@ -119,18 +121,20 @@ extension Tensor {
         let partials = TensorStorage(count: workers * points * cin * cout)
         parallelRanges(tiles, workers: workers) { worker, range in
             let workspace = Workspace.current
-            let transformed = workspace.buffer(0, count: points * chunk * cin)
-            let transformedGradient = workspace.buffer(1, count: points * chunk * cout)
+            let transformed = workspace.buffer(0, count: points * WinogradTiling.pointStride(tiles: chunk, channels: cin))
+            let transformedGradient = workspace.buffer(1, count: points * WinogradTiling.pointStride(tiles: chunk, channels: cout))
             let scratch = workspace.vectors(count: 3 * points)
             let target = partials.pointer + worker * points * cin * cout
             for start in stride(from: range.lowerBound, to: range.upperBound, by: chunk) {
                 let part = start..<Swift.min(start + chunk, range.upperBound)
                 let count = part.count
+                let inputStride = WinogradTiling.pointStride(tiles: count, channels: cin)
+                let outputStride = WinogradTiling.pointStride(tiles: count, channels: cout)
                 tiling.transformInput(input, channels: cin, tiles: part, into: transformed, scratch: scratch)
                 tiling.transformOutputGradient(gradient, channels: cout, tiles: part, into: transformedGradient, scratch: scratch)
                 for xi in 0..<points {
                     BLAS.gemm(transposeA: true, transposeB: false, m: cin, n: cout, k: count,
-                              a: transformed + xi * count * cin, lda: cin, b: transformedGradient + xi * count * cout, ldb: cout,
+                              a: transformed + xi * inputStride, lda: cin, b: transformedGradient + xi * outputStride, ldb: cout,
                               beta: 1, c: target + xi * cin * cout, ldc: cout)
                 }
             }
