@@ -227,26 +227,38 @@ extension WinogradTransform {
 }
 
 extension WinogradTransform {
-    /// G g Gᵀ of every kernel of `weight` `[outputs, r, r, inputs]`, stored as `[t², inputs, outputs]`.
+    /// G g Gᵀ of every kernel of `weight` `[outputs, r, r, inputs]`, stored as `[t², inputs, outputs]`;
+    /// eight input channels at a time (`inputs` is a multiple of 8).
     func transformFilters(_ weight: UnsafePointer<Float>, outputs: Int, inputs: Int, into u: UnsafeMutablePointer<Float>) {
         let (t, r) = (tile, kernel)
-        var kernelValues = [Float](repeating: 0, count: r * r)
-        var rows = [Float](repeating: 0, count: t * r)
-        for o in 0..<outputs {
-            for i in 0..<inputs {
-                for a in 0..<r { for b in 0..<r { kernelValues[a * r + b] = weight[((o * r + a) * r + b) * inputs + i] } }
-                for p in 0..<t {
-                    for b in 0..<r {
-                        var acc: Float = 0
-                        for a in 0..<r { acc += filterMatrix[p * r + a] * kernelValues[a * r + b] }
-                        rows[p * r + b] = acc
+        let values = UnsafeMutablePointer<Vector>.allocate(capacity: r * r + t * r + t * t)
+        defer { values.deallocate() }
+        let rows = values + r * r, points = rows + t * r
+        let raw = UnsafeRawPointer(weight)
+        filterMatrix.withUnsafeBufferPointer { g in
+            for o in 0..<outputs {
+                for block in stride(from: 0, to: inputs, by: 8) {
+                    for ab in 0..<(r * r) {
+                        values[ab] = raw.loadUnaligned(fromByteOffset: ((o * r * r + ab) * inputs + block) * 4, as: Vector.self)
                     }
-                }
-                for p in 0..<t {
-                    for q in 0..<t {
-                        var acc: Float = 0
-                        for b in 0..<r { acc += rows[p * r + b] * filterMatrix[q * r + b] }
-                        u[(p * t + q) * inputs * outputs + i * outputs + o] = acc
+                    for p in 0..<t {
+                        for b in 0..<r {
+                            var acc = Vector()
+                            for a in 0..<r { acc.addProduct(g[p * r + a], values[a * r + b]) }
+                            rows[p * r + b] = acc
+                        }
+                    }
+                    for p in 0..<t {
+                        for q in 0..<t {
+                            var acc = Vector()
+                            for b in 0..<r { acc.addProduct(g[q * r + b], rows[p * r + b]) }
+                            points[p * t + q] = acc
+                        }
+                    }
+                    for xi in 0..<(t * t) {
+                        let target = u + xi * inputs * outputs + block * outputs + o
+                        let v = points[xi]
+                        for lane in 0..<8 { target[lane * outputs] = v[lane] }
                     }
                 }
             }
@@ -254,26 +266,37 @@ extension WinogradTransform {
     }
 
     /// Adds Gᵀ dU G, the kernel gradient, to `gradient` `[outputs, r, r, inputs]` from the gradient of the
-    /// transformed kernels `dU` `[t², inputs, outputs]`.
+    /// transformed kernels `dU` `[t², inputs, outputs]`; eight output channels at a time (`outputs` is a
+    /// multiple of 8).
     func accumulateFilterGradient(_ du: UnsafePointer<Float>, outputs: Int, inputs: Int, into gradient: UnsafeMutablePointer<Float>) {
         let (t, r) = (tile, kernel)
-        var points = [Float](repeating: 0, count: t * t)
-        var rows = [Float](repeating: 0, count: r * t)
-        for o in 0..<outputs {
+        let values = UnsafeMutablePointer<Vector>.allocate(capacity: t * t + r * t + r * r)
+        defer { values.deallocate() }
+        let rows = values + t * t, kernelValues = rows + r * t
+        let raw = UnsafeRawPointer(du)
+        filterMatrix.withUnsafeBufferPointer { g in
             for i in 0..<inputs {
-                for xi in 0..<(t * t) { points[xi] = du[xi * inputs * outputs + i * outputs + o] }
-                for a in 0..<r {
-                    for q in 0..<t {
-                        var acc: Float = 0
-                        for p in 0..<t { acc += filterMatrix[p * r + a] * points[p * t + q] }
-                        rows[a * t + q] = acc
+                for block in stride(from: 0, to: outputs, by: 8) {
+                    for xi in 0..<(t * t) {
+                        values[xi] = raw.loadUnaligned(fromByteOffset: ((xi * inputs + i) * outputs + block) * 4, as: Vector.self)
                     }
-                }
-                for a in 0..<r {
-                    for b in 0..<r {
-                        var acc: Float = 0
-                        for q in 0..<t { acc += rows[a * t + q] * filterMatrix[q * r + b] }
-                        gradient[((o * r + a) * r + b) * inputs + i] += acc
+                    for a in 0..<r {
+                        for q in 0..<t {
+                            var acc = Vector()
+                            for p in 0..<t { acc.addProduct(g[p * r + a], values[p * t + q]) }
+                            rows[a * t + q] = acc
+                        }
+                    }
+                    for a in 0..<r {
+                        for b in 0..<r {
+                            var acc = Vector()
+                            for q in 0..<t { acc.addProduct(g[q * r + b], rows[a * t + q]) }
+                            kernelValues[a * r + b] = acc
+                        }
+                    }
+                    for ab in 0..<(r * r) {
+                        let v = kernelValues[ab]
+                        for lane in 0..<8 { gradient[((block + lane) * r * r + ab) * inputs + i] += v[lane] }
                     }
                 }
             }
