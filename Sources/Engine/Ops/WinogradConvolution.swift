@@ -90,12 +90,13 @@ extension Tensor {
             let transformed = workspace.buffer(0, count: points * WinogradTiling.pointStride(tiles: chunk, channels: cin))
             let products = workspace.buffer(1, count: points * WinogradTiling.pointStride(tiles: chunk, channels: cout))
             let scratch = workspace.vectors(count: 3 * points)
+            let window = workspace.buffer(2, count: points * cin)
             for start in stride(from: range.lowerBound, to: range.upperBound, by: chunk) {
                 let part = start..<Swift.min(start + chunk, range.upperBound)
                 let count = part.count
                 let inputStride = WinogradTiling.pointStride(tiles: count, channels: cin)
                 let outputStride = WinogradTiling.pointStride(tiles: count, channels: cout)
-                tiling.transformInput(input, channels: cin, tiles: part, into: transformed, scratch: scratch)
+                tiling.transformInput(input, channels: cin, tiles: part, into: transformed, window: window, scratch: scratch)
                 for xi in 0..<points {
                     BLAS.gemm(transposeA: false, transposeB: false, m: count, n: cout, k: cin,
                               a: transformed + xi * inputStride, lda: cin, b: filters + xi * cin * cout, ldb: cout,
@@ -124,13 +125,14 @@ extension Tensor {
             let transformed = workspace.buffer(0, count: points * WinogradTiling.pointStride(tiles: chunk, channels: cin))
             let transformedGradient = workspace.buffer(1, count: points * WinogradTiling.pointStride(tiles: chunk, channels: cout))
             let scratch = workspace.vectors(count: 3 * points)
+            let window = workspace.buffer(2, count: points * cin)
             let target = partials.pointer + worker * points * cin * cout
             for start in stride(from: range.lowerBound, to: range.upperBound, by: chunk) {
                 let part = start..<Swift.min(start + chunk, range.upperBound)
                 let count = part.count
                 let inputStride = WinogradTiling.pointStride(tiles: count, channels: cin)
                 let outputStride = WinogradTiling.pointStride(tiles: count, channels: cout)
-                tiling.transformInput(input, channels: cin, tiles: part, into: transformed, scratch: scratch)
+                tiling.transformInput(input, channels: cin, tiles: part, into: transformed, window: window, scratch: scratch)
                 tiling.transformOutputGradient(gradient, channels: cout, tiles: part, into: transformedGradient, scratch: scratch)
                 for xi in 0..<points {
                     BLAS.gemm(transposeA: true, transposeB: false, m: cin, n: cout, k: count,
