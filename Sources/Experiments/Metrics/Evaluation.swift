@@ -13,9 +13,16 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
 
 /// Runs `predict` over `dataset` in batches without recording gradients and measures its outputs against the
 /// original images. `mask` (`[H, W, 1]`, 1 = visible) marks the pixels that were hidden from the model.
-public func evaluate(_ dataset: ImageDataset, mask: Tensor?, batchSize: Int = 256, structuralSimilarity: Bool = false,
+public func evaluate(_ dataset: ImageDataset, mask: Tensor?, batchSize: Int = 64, structuralSimilarity: Bool = false,
                      predict: (Tensor) -> Tensor) throws -> EvaluationResult {
     var errors = ErrorAccumulator()
+    return try evaluate(dataset, mask: mask, batchSize: batchSize, structuralSimilarity: structuralSimilarity, errors: &errors,
+                        predict: predict)
+}
+
+/// `evaluate(_:mask:batchSize:structuralSimilarity:predict:)`, also adding the squared errors into `errors`.
+public func evaluate(_ dataset: ImageDataset, mask: Tensor?, batchSize: Int = 64, structuralSimilarity: Bool = false,
+                     errors: inout ErrorAccumulator, predict: (Tensor) -> Tensor) throws -> EvaluationResult {
     let hidden = mask.map { 1 - $0 }
     var ssimSum = 0.0, hiddenSSIMSum = 0.0, hiddenSSIMImages = 0
     try withoutGradients {

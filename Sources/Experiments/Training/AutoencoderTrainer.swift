@@ -117,7 +117,7 @@ public final class AutoencoderTrainer {
     }
 
     /// Squared errors of the model over `dataset`, without recording gradients.
-    public func evaluate(_ dataset: ImageDataset, batchSize: Int = 256) -> ErrorAccumulator {
+    public func evaluate(_ dataset: ImageDataset, batchSize: Int = 64) -> ErrorAccumulator {
         var accumulator = ErrorAccumulator()
         let hidden = mask.map { 1 - $0 }
         withoutGradients {
@@ -132,8 +132,9 @@ public final class AutoencoderTrainer {
         return accumulator
     }
 
-    /// Runs the remaining epochs, writing metrics and a checkpoint into `run` after each.
-    public func run(in folder: RunFolder?) throws -> TrainingResult {
+    /// Runs the remaining epochs, writing metrics and a checkpoint into `run` after each; evaluates the test
+    /// images at the end unless `evaluatesTest` is false (a caller that measures them itself).
+    public func run(in folder: RunFolder?, evaluatesTest: Bool = true) throws -> TrainingResult {
         let runStart = DispatchTime.now().uptimeNanoseconds
         var imagesTrained = 0
         var lastValidation = ErrorAccumulator()
@@ -158,7 +159,7 @@ public final class AutoencoderTrainer {
             if completedEpochs < configuration.epochs, shouldStop() { throw interruption(folder) }
         }
         if completedEpochs == 0 || history.isEmpty { lastValidation = evaluate(validation) }
-        let testErrors = test.map { evaluate($0) }
+        let testErrors = evaluatesTest ? test.map { evaluate($0) } : nil
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9
         return TrainingResult(history: history, validation: lastValidation, test: testErrors,
                               imagesPerSecond: imagesTrained > 0 ? Double(imagesTrained) / elapsed : 0)

@@ -76,12 +76,16 @@ public final class TrainingSession {
 
     @discardableResult
     public func run() throws -> TrainingResult {
-        let result = try trainer.run(in: folder)
+        var result = try trainer.run(in: folder, evaluatesTest: false)
         try writeSamples()
         let model = trainer.model
         let predict: (Tensor) -> Tensor = { model(self.trainer.input(for: $0)) }
         let validation = try evaluate(trainer.validation, mask: trainer.mask, structuralSimilarity: true, predict: predict)
-        let test = try trainer.test.map { try evaluate($0, mask: trainer.mask, structuralSimilarity: true, predict: predict) }
+        var testErrors = ErrorAccumulator()
+        let test = try trainer.test.map {
+            try evaluate($0, mask: trainer.mask, structuralSimilarity: true, errors: &testErrors, predict: predict)
+        }
+        if test != nil { result.test = testErrors }
         try writeReport(result, validation: validation, test: test)
         var lines = ["validation \(validation.summary)"]
         if let test { lines.append("test \(test.summary)") }
