@@ -15,6 +15,8 @@ struct Complete: ParsableCommand {
     @Flag(name: .customLong("paste-visible"), help: "Copy the visible pixels of the input into the result.") var pasteVisible = false
 
     func run() throws {
+        // One image is far below the size where a second thread pays; waking OpenBLAS's pool costs more.
+        BLAS.maximumThreads = 1
         let trained = try TrainedModel(runFolder: runFolder)
         let picture = try readImage(at: image)
         let expected = trained.model.imageShape
