@@ -14,6 +14,9 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("batch-size")) var batchSize = 32
     @Option(help: "Optimizer: adam, adamax, rmsprop, sgd.") var optimizer = "adam"
     @Option(name: .customLong("lr"), help: "Learning rate.") var learningRate: Float = 1e-3
+    @Option(name: .customLong("lr-schedule"), help: "Learning-rate schedule: constant, or cosine (decays to 0 at the last step).")
+    var learningRateSchedule = "constant"
+    @Option(help: "Fraction of the steps spent raising the learning rate linearly to --lr.") var warmup: Double = 0
     @Option(help: "Epsilon convention of Adam/Adamax: keras (ε 1e-7) or pytorch (ε 1e-8).") var epsilon = "keras"
     @Option(help: "Convolution kernel size (cnn, cnn-lstm).") var kernel = 3
     @Option(help: "Activation (cnn, cnn-lstm): relu, elu, leaky_relu, tanh, sigmoid.") var activation = "relu"
@@ -35,6 +38,8 @@ struct TrainingOptions: ParsableArguments {
         c.batchSize = batchSize
         c.optimizer = optimizer
         c.learningRate = learningRate
+        c.learningRateSchedule = learningRateSchedule
+        c.warmup = warmup
         c.epsilonConvention = epsilon
         c.epsilon = epsilon == "pytorch" ? 1e-8 : 1e-7
         c.kernelSize = kernel

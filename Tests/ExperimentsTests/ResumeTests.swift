@@ -22,17 +22,23 @@ func stopAfter(_ n: Int) -> () -> Bool {
 
 @Suite struct InterruptedResumeTests {
     /// An interruption in the middle of an epoch saves the position; resuming continues bit-identically.
-    @Test(arguments: ["dense", "cnn"])
-    func midEpochInterruptionResumesExactly(model: String) throws {
+    @Test(arguments: [("dense", "constant"), ("cnn", "constant"), ("dense", "cosine")])
+    func midEpochInterruptionResumesExactly(model: String, schedule: String) throws {
         let data = blobDataset(count: 40)  // 30 training images: 4 batches of 8 per epoch
-        let straight = try makeTrainer(smallConfiguration(model, epochs: 3), data: data)
+        func configuration() -> TrainingConfiguration {
+            var c = smallConfiguration(model, epochs: 3)
+            c.learningRateSchedule = schedule
+            c.warmup = schedule == "cosine" ? 0.25 : nil
+            return c
+        }
+        let straight = try makeTrainer(configuration(), data: data)
         _ = try straight.run(in: nil)
 
         let path = temporaryRunPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         var folder = try RunFolder(path: path, mode: .create)
         var interruptions = 0
-        var trainer = try makeTrainer(smallConfiguration(model, epochs: 3), data: data)
+        var trainer = try makeTrainer(configuration(), data: data)
         // Stop after 2, 3 and 5 more batches: mid-epoch 1, mid-epoch 2, at the end of epoch 3's second batch...
         for stop in [2, 3, 5, 1] {
             trainer.shouldStop = stopAfter(stop)
@@ -46,7 +52,7 @@ func stopAfter(_ n: Int) -> () -> Bool {
                 interruptions += 1
             }
             folder = try RunFolder(path: path, mode: .resume)
-            trainer = try makeTrainer(smallConfiguration(model, epochs: 3), data: data)
+            trainer = try makeTrainer(configuration(), data: data)
             try trainer.resume(from: folder)
         }
         #expect(interruptions >= 3)

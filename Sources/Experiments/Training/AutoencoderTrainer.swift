@@ -69,6 +69,8 @@ public final class AutoencoderTrainer {
         var orderRng = RandomGenerator(stateWords: startState)
         var batches = training.batches(batchSize: configuration.batchSize, shuffle: true, rng: &orderRng)
         let batchCount = batches.batchCount
+        let schedule = try LearningRateSchedule(name: configuration.learningRateSchedule, baseRate: configuration.learningRate,
+                                                warmup: configuration.warmup ?? 0, totalSteps: batchCount * configuration.epochs)
         let parameters = model.parameters
         let start = DispatchTime.now().uptimeNanoseconds
         var batchIndex = 0
@@ -94,6 +96,7 @@ public final class AutoencoderTrainer {
                 throw ExperimentError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: value, firstLayer: bad)
             }
             if let clip = configuration.gradientClip { clipGradients(parameters, maxNorm: clip) }
+            optimizer.learningRate = schedule.rate(atStep: (epoch - 1) * batchCount + batchIndex - 1)
             optimizer.update(parameters)
             lossSum += Double(value) * Double(indices.count)
             seen += indices.count

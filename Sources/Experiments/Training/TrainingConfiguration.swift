@@ -21,6 +21,10 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// `adam`, `adamax`, `rmsprop` or `sgd`.
     public var optimizer: String = "adam"
     public var learningRate: Float = 1e-3
+    /// `constant` or `cosine` (see `LearningRateSchedule`); `nil` (older runs) means constant.
+    public var learningRateSchedule: String? = nil
+    /// Fraction of the steps spent warming the learning rate up; `nil` means none.
+    public var warmup: Double? = nil
     /// `keras` (ε 1e-7, the article's framework) or `pytorch` (ε 1e-8).
     public var epsilonConvention: String = "keras"
     public var epsilon: Float = 1e-7

@@ -23,6 +23,7 @@ public final class TrainingSession {
         guard c.epochs > 0, c.batchSize > 0, c.latentSize > 0, c.threads > 0 else {
             throw ExperimentError.invalidArgument("epochs, batch size, latent size and threads must be positive")
         }
+        _ = try LearningRateSchedule(name: c.learningRateSchedule, baseRate: c.learningRate, warmup: c.warmup ?? 0, totalSteps: 1)
         BLAS.maximumThreads = c.threads
         let full = try DatasetCatalog.load(c.dataset, folder: c.dataFolder, partition: .train)
         var (training, validation) = try full.split(validationFraction: c.validationFraction, seed: c.seed)
