@@ -9,7 +9,8 @@ swift build -c release --product imagegen
 limit=(--limit 12000)
 [ "${1:-}" = "--full" ] && limit=()
 for model in cnn completion; do
-  .build/release/imagegen train --model "$model" --latent 32 --kernel 3 --task complete --mask bottom \
+  extra=(); [ "$model" = completion ] && extra=(--lr 0.002 --lr-schedule cosine --warmup 0.05)
+  .build/release/imagegen train --model "$model" --latent 32 --kernel 3 --task complete --mask bottom "${extra[@]}" \
     --dataset fashion-mnist --epochs 3 "${limit[@]}" --output "runs/demo/$model" --overwrite
 done
 echo "Reports: runs/demo/cnn/report.html and runs/demo/completion/report.html"
