@@ -15,6 +15,17 @@ import Engine
         #expect(Swift.abs(mean) < 0.2 * bound, "\(label): mean \(mean)", sourceLocation: sourceLocation)
     }
 
+    @Test func placeholderWeightsDrawNothingAndEndWithTheScope() {
+        var rng = RandomGenerator(seed: 5)
+        let before = rng.stateWords
+        let placeholder = Initializer.withPlaceholderWeights { Linear(inputSize: 30, outputSize: 20, using: &rng) }
+        #expect(rng.stateWords == before)
+        #expect(placeholder.weight.shape == [20, 30])
+        let drawn = Linear(inputSize: 30, outputSize: 20, using: &rng)
+        #expect(rng.stateWords != before)
+        expectUniform(drawn.weight, bound: 1 / Float(30).squareRoot(), "Linear after the placeholder scope")
+    }
+
     @Test func defaults() {
         var rng = RandomGenerator(seed: 99)
         let linear = Linear(inputSize: 50, outputSize: 40, using: &rng)

@@ -21,7 +21,10 @@ public struct TrainedModel {
         let mask = configuration.task == "complete"
             ? try MaskCatalog.mask(named: configuration.mask, height: shape[0], width: shape[1], seed: configuration.seed) : nil
         var rng = RandomGenerator(seed: configuration.seed)
-        let model = try ModelCatalog.model(for: configuration, imageShape: shape, mask: mask, using: &rng)
+        // Every weight comes from the checkpoint (a missing one is an error), so none is drawn at random first.
+        let model = try Initializer.withPlaceholderWeights {
+            try ModelCatalog.model(for: configuration, imageShape: shape, mask: mask, using: &rng)
+        }
         try Checkpoint.load(checkpoint, into: model)
         self.configuration = configuration
         self.model = model

@@ -60,29 +60,77 @@ public enum SafeTensors {
     }
 
     /// Reads the tensors (those `including` accepts; all by default) and the metadata of `path`, validating the
-    /// whole header against the file size first.
+    /// whole header against the file size first. Only the accepted tensors' bytes are read from the file.
     public static func read(_ path: String, including: ((String) -> Bool)? = nil) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SafeTensorsError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")
+        let file = try OpenFile(path: path)
+        defer { close(file.descriptor) }
+        let (headerEnd, metadata, ranges) = try file.header()
+        var tensors: [String: Tensor] = [:]
+        for r in ranges where including?(r.name) ?? true {
+            let storage = TensorStorage(count: (r.end - r.begin) / 4, zeroed: false)
+            try file.read(into: UnsafeMutableRawPointer(storage.pointer), count: r.end - r.begin, at: headerEnd + r.begin)
+            tensors[r.name] = Tensor(shape: r.shape, storage: storage)
         }
-        return try parse(data, path: path, including: including)
+        return (tensors, metadata)
     }
 
     /// The metadata of `path`, read from its header alone (the header is validated as in `read`).
     public static func readMetadata(_ path: String) throws -> [String: String] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw SafeTensorsError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")
+        let file = try OpenFile(path: path)
+        defer { close(file.descriptor) }
+        return try file.header().metadata
+    }
+
+    /// A safetensors file opened for reading, with its size.
+    private struct OpenFile {
+        let path: String
+        let descriptor: Int32
+        let size: Int
+
+        init(path: String) throws {
+            self.path = path
+            descriptor = open(path, O_RDONLY)
+            guard descriptor >= 0 else {
+                let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno))
+                throw SafeTensorsError.unreadable(path: path, reason: reason)
+            }
+            var status = stat()
+            guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+                close(descriptor)
+                throw SafeTensorsError.unreadable(path: path, reason: "not a regular file")
+            }
+            size = Int(status.st_size)
         }
-        defer { try? handle.close() }
-        let size = Int((try? handle.seekToEnd()) ?? 0)
-        try? handle.seek(toOffset: 0)
-        guard size >= 8, let prefix = try? handle.read(upToCount: 8), prefix.count == 8 else { throw SafeTensorsError.tooSmall(path: path, size: size) }
-        let length = prefix.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
-        guard length <= UInt64(size - 8), length <= UInt64(maximumHeaderLength) else {
-            throw SafeTensorsError.headerLength(path: path, length: length, fileSize: size)
+
+        /// Reads exactly `count` bytes at `offset`.
+        func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) throws {
+            var done = 0
+            while done < count {
+                let n = pread(descriptor, buffer + done, count - done, off_t(offset + done))
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else {
+                    throw SafeTensorsError.unreadable(path: path, reason: n == 0 ? "file ended at byte \(offset + done) (truncated while reading?)"
+                                                                                 : String(cString: strerror(errno)))
+                }
+                done += n
+            }
         }
-        let header = (try? handle.read(upToCount: Int(length))) ?? Data()
-        return try parseHeader(prefix + header, headerEnd: 8 + Int(length), dataSize: size - 8 - Int(length), path: path).metadata
+
+        /// The validated header: where the data section starts, the metadata and every tensor's byte range.
+        func header() throws -> (headerEnd: Int, metadata: [String: String], ranges: [ByteRange]) {
+            guard size >= 8 else { throw SafeTensorsError.tooSmall(path: path, size: size) }
+            var prefix = [UInt8](repeating: 0, count: 8)
+            try prefix.withUnsafeMutableBytes { try read(into: $0.baseAddress!, count: 8, at: 0) }
+            let length = prefix.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            guard length <= UInt64(size - 8), length <= UInt64(maximumHeaderLength) else {
+                throw SafeTensorsError.headerLength(path: path, length: length, fileSize: size)
+            }
+            let headerEnd = 8 + Int(length)
+            var bytes = Data(count: headerEnd)
+            try bytes.withUnsafeMutableBytes { try read(into: $0.baseAddress!, count: headerEnd, at: 0) }
+            let (metadata, ranges) = try parseHeader(bytes, headerEnd: headerEnd, dataSize: size - headerEnd, path: path)
+            return (headerEnd, metadata, ranges)
+        }
     }
 
     /// Parses safetensors bytes; `path` names the source in errors.
