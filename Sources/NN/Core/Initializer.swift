@@ -32,6 +32,11 @@ public enum Initializer: Equatable, Sendable {
         }
     }
 
+    /// A new trainable leaf of `shape` drawn from this initialiser (its fresh storage, not a copy).
+    public func parameter(_ shape: [Int], fanIn: Int, fanOut: Int, using rng: inout RandomGenerator) -> Tensor {
+        Tensor(shape: shape, storage: make(shape, fanIn: fanIn, fanOut: fanOut, using: &rng).storage, requiresGradient: true)
+    }
+
     /// Builds the model in `body` with placeholder weights (uninitialised memory, no random draws), for a model
     /// whose every weight is about to be replaced from a checkpoint: a multi-million-weight model is then ready
     /// in a fraction of the time. Per thread, like `withoutGradients`.

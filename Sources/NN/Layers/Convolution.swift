@@ -14,8 +14,8 @@ public final class Conv2D: Layer {
                 initializer: Initializer = .glorotUniform, using rng: inout RandomGenerator) {
         let receptive = kernelSize.0 * kernelSize.1
         let fanIn = inputChannels * receptive, fanOut = outputChannels * receptive
-        weight = initializer.make([outputChannels, kernelSize.0, kernelSize.1, inputChannels], fanIn: fanIn, fanOut: fanOut, using: &rng).asParameter()
-        bias = useBias ? initializer.matchingBias.make([outputChannels], fanIn: fanIn, fanOut: fanOut, using: &rng).asParameter() : nil
+        weight = initializer.parameter([outputChannels, kernelSize.0, kernelSize.1, inputChannels], fanIn: fanIn, fanOut: fanOut, using: &rng)
+        bias = useBias ? initializer.matchingBias.parameter([outputChannels], fanIn: fanIn, fanOut: fanOut, using: &rng) : nil
         self.stride = stride
         self.padding = padding
         self.activation = activation
@@ -59,8 +59,8 @@ public final class Conv2DTranspose: Layer {
         let receptive = kernelSize.0 * kernelSize.1
         // PyTorch computes ConvTranspose2d's fan-in from dimension 1 of its weight (the output channels).
         let fanIn = outputChannels * receptive, fanOut = inputChannels * receptive
-        weight = initializer.make([inputChannels, kernelSize.0, kernelSize.1, outputChannels], fanIn: fanIn, fanOut: fanOut, using: &rng).asParameter()
-        bias = useBias ? initializer.matchingBias.make([outputChannels], fanIn: fanIn, fanOut: fanOut, using: &rng).asParameter() : nil
+        weight = initializer.parameter([inputChannels, kernelSize.0, kernelSize.1, outputChannels], fanIn: fanIn, fanOut: fanOut, using: &rng)
+        bias = useBias ? initializer.matchingBias.parameter([outputChannels], fanIn: fanIn, fanOut: fanOut, using: &rng) : nil
         self.stride = stride
         self.padding = padding
         self.outputPadding = outputPadding

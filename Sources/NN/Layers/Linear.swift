@@ -14,9 +14,9 @@ public final class Linear: Layer {
 
     public init(inputSize: Int, outputSize: Int, activation: Activation = .identity, useBias: Bool = true,
                 initializer: Initializer = .uniformFanIn, biasInitializer: Initializer? = nil, using rng: inout RandomGenerator) {
-        weight = initializer.make([outputSize, inputSize], fanIn: inputSize, fanOut: outputSize, using: &rng).asParameter()
+        weight = initializer.parameter([outputSize, inputSize], fanIn: inputSize, fanOut: outputSize, using: &rng)
         bias = useBias
-            ? (biasInitializer ?? initializer.matchingBias).make([outputSize], fanIn: inputSize, fanOut: outputSize, using: &rng).asParameter()
+            ? (biasInitializer ?? initializer.matchingBias).parameter([outputSize], fanIn: inputSize, fanOut: outputSize, using: &rng)
             : nil
         self.activation = activation
     }
