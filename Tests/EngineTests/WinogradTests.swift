@@ -65,6 +65,33 @@ import Testing
         }
     }
 
+    /// A stride-1 transposed convolution (the article's decoder layers) runs as a Winograd correlation with the
+    /// flipped kernel; it agrees with the independent scatter implementation, gradients included.
+    @Test(arguments: [3, 5])
+    func transposedConvolutionMatchesScatter(kernel: Int) throws {
+        var rng = RandomGenerator(seed: UInt64(500 + kernel))
+        let (n, h, w, cin, cout) = (8, 24, 22, 16, 24)
+        let pad = Padding.same.transposedAmounts(size: h, kernel: kernel, stride: 1)
+        let g = ConvolutionGeometry(kernelHeight: kernel, kernelWidth: kernel, padTop: pad.before, padLeft: pad.before,
+                                    padBottom: pad.after, padRight: pad.after)
+        #expect(Tensor.winogradTransform(images: n, inputChannels: cin, outputChannels: cout, outputHeight: h, outputWidth: w,
+                                         geometry: g) != nil)
+        let x = randomTensor([n, h, w, cin], &rng), weight = randomTensor([cin, kernel, kernel, cout], &rng)
+        let bias = randomTensor([cout], &rng), upstream = randomTensor([n, h, w, cout], &rng)
+        func run(_ convolution: (Tensor, Tensor, Tensor) -> Tensor) -> [[Float]] {
+            let leaves = [x, weight, bias].map { $0.copied(requiresGradient: true) }
+            let y = convolution(leaves[0], leaves[1], leaves[2])
+            y.backward(gradient: upstream)
+            return [y.scalars] + leaves.map { $0.gradient!.scalars }
+        }
+        let viaWinograd = run { Tensor.convTranspose2d($0, weight: $1, bias: $2, geometry: g) }
+        let viaScatter = run { Tensor.convTranspose2dScatter($0, weight: $1, bias: $2, geometry: g) }
+        for (a, b) in zip(viaWinograd, viaScatter) {
+            let scale = b.reduce(Float(0)) { Swift.max($0, Swift.abs($1)) }
+            expectClose(a.map { $0 / scale }, b.map { $0 / scale }, tolerance: 2e-5)
+        }
+    }
+
     @Test func conv2dChoosesWinogradOnlyWhereItSaves() {
         let same3 = ConvolutionGeometry(kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)
         #expect(Tensor.winogradTransform(images: 32, inputChannels: 64, outputChannels: 32, outputHeight: 28, outputWidth: 28, geometry: same3) != nil)
