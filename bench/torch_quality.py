@@ -2,7 +2,7 @@
 Glorot-uniform kernels and zero biases, Adam lr 1e-3 with ε 1e-7, batch 32, a seeded 80/20 split) and prints the
 test MSE (all pixels, and hidden pixels for completion) as one JSON line.
 
-Usage: python torch_quality.py MODEL TASK EPOCHS [LIMIT]   (MODEL: dense | cnn3 | cnn5; TASK: reconstruct | complete)
+Usage: python torch_quality.py MODEL TASK EPOCHS [LIMIT [SEED]]   (MODEL: dense | cnn3 | cnn5; TASK: reconstruct | complete)
 """
 import gzip
 import json
@@ -16,9 +16,10 @@ import torch.nn.functional as F
 from torch_workloads import ConvAutoencoder, dense_autoencoder
 
 torch.set_num_threads(2)
-torch.manual_seed(0)
 model_name, task, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-limit = int(sys.argv[4]) if len(sys.argv) > 4 else None
+limit = int(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[4] != "all" else None
+seed = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+torch.manual_seed(seed)
 folder = "/usr/share/datasets/fashion-mnist"
 
 
@@ -28,7 +29,7 @@ def images(name):
 
 
 train_all, test = images("train"), images("t10k")
-order = np.random.default_rng(0).permutation(len(train_all))
+order = np.random.default_rng(seed).permutation(len(train_all))
 cut = int(len(order) * 0.8)
 train = train_all[order[:cut]]
 if limit:
