@@ -9,7 +9,7 @@ swift build -c release --product imagegen
 limit=(--limit 12000)
 [ "${1:-}" = "--full" ] && limit=()
 for model in cnn completion; do
-  extra=(); [ "$model" = completion ] && extra=(--lr 0.002 --lr-schedule cosine --warmup 0.05)
+  extra=(); [ "$model" = completion ] && extra=(--batch-size 16 --lr 0.002 --lr-schedule cosine --warmup 0.05)
   .build/release/imagegen train --model "$model" --latent 32 --kernel 3 --task complete --mask bottom "${extra[@]}" \
     --dataset fashion-mnist --epochs 3 "${limit[@]}" --output "runs/demo/$model" --overwrite
 done
