@@ -1,7 +1,7 @@
-/// Stride-1 convolutions with 3×3 and 5×5 kernels through Winograd's F(2×2, r×r): per tile, the input window
-/// and the kernels are transformed so that the t² points of the tile each become one matrix product over
-/// channels, and the three passes (output, input gradient, kernel gradient) need 2.25× (3×3) and 2.8× (5×5)
-/// fewer multiplications than patch extraction and `sgemm`.
+/// Stride-1 convolutions with 3×3 kernels through Winograd's F(4×4, 3×3) and 5×5 kernels through F(2×2, 5×5):
+/// per tile, the input window and the kernels are transformed so that the t² points of the tile each become
+/// one matrix product over channels, and the three passes (output, input gradient, kernel gradient) need 4×
+/// (3×3) and 2.8× (5×5) fewer multiplications than patch extraction and `sgemm`.
 extension Tensor {
     /// The transform `conv2d` uses for these shapes, or `nil` when patch extraction is faster. Measured on
     /// the article's CNN: Winograd wins when the kernel is 3×3 or 5×5 at stride 1, channel counts are
