@@ -46,6 +46,7 @@ public enum Checkpoint {
     /// Every name and shape is checked before any parameter changes.
     @discardableResult
     public static func load(_ path: String, into module: Module, optimizer: Optimizer? = nil) throws -> [String: String] {
+        if optimizer == nil { return try loadWeights(path, into: module) }
         let (tensors, metadata) = try SafeTensors.read(path, including: optimizer == nil ? { !$0.hasPrefix(optimizerPrefix) } : nil)
         let parameters = module.parameters
         var converted: [(Parameter, Tensor)] = []
@@ -82,6 +83,31 @@ public enum Checkpoint {
         }
         for (p, value) in converted { p.tensor.assign(value) }
         return metadata
+    }
+
+    /// `load` without an optimiser: names and shapes are checked against the header, then each weight whose
+    /// layout matches PyTorch's is read straight into the parameter (a large model loads without a second copy).
+    static func loadWeights(_ path: String, into module: Module) throws -> [String: String] {
+        let file = try SafeTensorsFile(path: path)
+        let parameters = module.parameters
+        for p in parameters {
+            guard let shape = file.shapes[p.name] else { throw CheckpointError.missingTensor(path: path, name: p.name) }
+            guard shape == p.torchShape else {
+                throw CheckpointError.shapeMismatch(path: path, name: p.name, expected: p.torchShape, found: shape)
+            }
+        }
+        let known = Set(parameters.map(\.name))
+        for name in file.shapes.keys where !name.hasPrefix(optimizerPrefix) && !known.contains(name) {
+            throw CheckpointError.unexpectedTensor(path: path, name: name)
+        }
+        for p in parameters {
+            if let permutation = p.torchPermutation {
+                p.tensor.assign(try file.tensor(p.name).permuted(inversePermutation(permutation)))
+            } else {
+                try file.read(p.name, into: p.tensor.storage.pointer)
+            }
+        }
+        return file.metadata
     }
 
     static func inversePermutation(_ p: [Int]) -> [Int] {

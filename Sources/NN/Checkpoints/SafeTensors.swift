@@ -62,75 +62,15 @@ public enum SafeTensors {
     /// Reads the tensors (those `including` accepts; all by default) and the metadata of `path`, validating the
     /// whole header against the file size first. Only the accepted tensors' bytes are read from the file.
     public static func read(_ path: String, including: ((String) -> Bool)? = nil) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
-        let file = try OpenFile(path: path)
-        defer { close(file.descriptor) }
-        let (headerEnd, metadata, ranges) = try file.header()
+        let file = try SafeTensorsFile(path: path)
         var tensors: [String: Tensor] = [:]
-        for r in ranges where including?(r.name) ?? true {
-            let storage = TensorStorage(count: (r.end - r.begin) / 4, zeroed: false)
-            try file.read(into: UnsafeMutableRawPointer(storage.pointer), count: r.end - r.begin, at: headerEnd + r.begin)
-            tensors[r.name] = Tensor(shape: r.shape, storage: storage)
-        }
-        return (tensors, metadata)
+        for name in file.shapes.keys where including?(name) ?? true { tensors[name] = try file.tensor(name) }
+        return (tensors, file.metadata)
     }
 
     /// The metadata of `path`, read from its header alone (the header is validated as in `read`).
     public static func readMetadata(_ path: String) throws -> [String: String] {
-        let file = try OpenFile(path: path)
-        defer { close(file.descriptor) }
-        return try file.header().metadata
-    }
-
-    /// A safetensors file opened for reading, with its size.
-    private struct OpenFile {
-        let path: String
-        let descriptor: Int32
-        let size: Int
-
-        init(path: String) throws {
-            self.path = path
-            descriptor = open(path, O_RDONLY)
-            guard descriptor >= 0 else {
-                let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno))
-                throw SafeTensorsError.unreadable(path: path, reason: reason)
-            }
-            var status = stat()
-            guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
-                close(descriptor)
-                throw SafeTensorsError.unreadable(path: path, reason: "not a regular file")
-            }
-            size = Int(status.st_size)
-        }
-
-        /// Reads exactly `count` bytes at `offset`.
-        func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) throws {
-            var done = 0
-            while done < count {
-                let n = pread(descriptor, buffer + done, count - done, off_t(offset + done))
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else {
-                    throw SafeTensorsError.unreadable(path: path, reason: n == 0 ? "file ended at byte \(offset + done) (truncated while reading?)"
-                                                                                 : String(cString: strerror(errno)))
-                }
-                done += n
-            }
-        }
-
-        /// The validated header: where the data section starts, the metadata and every tensor's byte range.
-        func header() throws -> (headerEnd: Int, metadata: [String: String], ranges: [ByteRange]) {
-            guard size >= 8 else { throw SafeTensorsError.tooSmall(path: path, size: size) }
-            var prefix = [UInt8](repeating: 0, count: 8)
-            try prefix.withUnsafeMutableBytes { try read(into: $0.baseAddress!, count: 8, at: 0) }
-            let length = prefix.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
-            guard length <= UInt64(size - 8), length <= UInt64(maximumHeaderLength) else {
-                throw SafeTensorsError.headerLength(path: path, length: length, fileSize: size)
-            }
-            let headerEnd = 8 + Int(length)
-            var bytes = Data(count: headerEnd)
-            try bytes.withUnsafeMutableBytes { try read(into: $0.baseAddress!, count: headerEnd, at: 0) }
-            let (metadata, ranges) = try parseHeader(bytes, headerEnd: headerEnd, dataSize: size - headerEnd, path: path)
-            return (headerEnd, metadata, ranges)
-        }
+        try SafeTensorsFile(path: path).metadata
     }
 
     /// Parses safetensors bytes; `path` names the source in errors.
@@ -229,5 +169,83 @@ public enum SafeTensors {
             }
         }
         return out + "\""
+    }
+}
+
+/// An open safetensors file whose header has been validated against its size: the names, shapes and metadata
+/// are known, and each tensor's bytes are read on request, into a new tensor or straight into a caller's buffer.
+public final class SafeTensorsFile {
+    public let path: String
+    public let metadata: [String: String]
+    /// Every tensor's shape, by name.
+    public let shapes: [String: [Int]]
+    private let descriptor: Int32
+    private let dataStart: Int
+    private let ranges: [String: (begin: Int, end: Int)]
+
+    public init(path: String) throws {
+        self.path = path
+        let descriptor = open(path, O_RDONLY)
+        self.descriptor = descriptor
+        guard descriptor >= 0 else {
+            let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno))
+            throw SafeTensorsError.unreadable(path: path, reason: reason)
+        }
+        do {
+            var status = stat()
+            guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+                throw SafeTensorsError.unreadable(path: path, reason: "not a regular file")
+            }
+            let size = Int(status.st_size)
+            guard size >= 8 else { throw SafeTensorsError.tooSmall(path: path, size: size) }
+            var prefix = [UInt8](repeating: 0, count: 8)
+            try prefix.withUnsafeMutableBytes { try Self.read(descriptor, path: path, into: $0.baseAddress!, count: 8, at: 0) }
+            let length = prefix.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            guard length <= UInt64(size - 8), length <= UInt64(SafeTensors.maximumHeaderLength) else {
+                throw SafeTensorsError.headerLength(path: path, length: length, fileSize: size)
+            }
+            let headerEnd = 8 + Int(length)
+            var bytes = Data(count: headerEnd)
+            try bytes.withUnsafeMutableBytes { try Self.read(descriptor, path: path, into: $0.baseAddress!, count: headerEnd, at: 0) }
+            let (metadata, entries) = try SafeTensors.parseHeader(bytes, headerEnd: headerEnd, dataSize: size - headerEnd, path: path)
+            self.metadata = metadata
+            shapes = Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0.shape) })
+            ranges = Dictionary(uniqueKeysWithValues: entries.map { ($0.name, ($0.begin, $0.end)) })
+            dataStart = headerEnd
+        } catch {
+            close(descriptor)
+            throw error
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    /// Tensor `name` as a new tensor.
+    public func tensor(_ name: String) throws -> Tensor {
+        guard let shape = shapes[name] else { throw SafeTensorsError.badEntry(path: path, name: name, problem: "no such tensor") }
+        let storage = TensorStorage(count: shape.reduce(1, *), zeroed: false)
+        try read(name, into: storage.pointer)
+        return Tensor(shape: shape, storage: storage)
+    }
+
+    /// Reads tensor `name`'s values into `destination`, which has room for all of them.
+    public func read(_ name: String, into destination: UnsafeMutablePointer<Float>) throws {
+        guard let range = ranges[name] else { throw SafeTensorsError.badEntry(path: path, name: name, problem: "no such tensor") }
+        try Self.read(descriptor, path: path, into: UnsafeMutableRawPointer(destination), count: range.end - range.begin,
+                      at: dataStart + range.begin)
+    }
+
+    /// Reads exactly `count` bytes at `offset`.
+    private static func read(_ descriptor: Int32, path: String, into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) throws {
+        var done = 0
+        while done < count {
+            let n = pread(descriptor, buffer + done, count - done, off_t(offset + done))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                throw SafeTensorsError.unreadable(path: path, reason: n == 0 ? "file ended at byte \(offset + done) (truncated while reading?)"
+                                                                             : String(cString: strerror(errno)))
+            }
+            done += n
+        }
     }
 }
