@@ -1,6 +1,25 @@
 import Testing
 @testable import Engine
 
+/// The output of `convolution` on fresh leaves copied from `inputs`, then each input's gradient after a backward
+/// pass seeded with `upstream`.
+func outputAndGradients(_ inputs: [Tensor], upstream: Tensor, _ convolution: (Tensor, Tensor, Tensor) -> Tensor) -> [[Float]] {
+    let leaves = inputs.map { $0.copied(requiresGradient: true) }
+    let y = convolution(leaves[0], leaves[1], leaves[2])
+    y.backward(gradient: upstream)
+    return [y.scalars] + leaves.map { $0.gradient!.scalars }
+}
+
+/// Elementwise agreement relative to the largest value of each expected array (Winograd spreads its rounding
+/// error over a tile).
+func expectCloseToScale(_ actual: [[Float]], _ expected: [[Float]], tolerance: Float = 2e-5,
+                        sourceLocation: SourceLocation = #_sourceLocation) {
+    for (a, b) in zip(actual, expected) {
+        let scale = b.reduce(Float(0)) { Swift.max($0, Swift.abs($1)) }
+        expectClose(a.map { $0 / scale }, b.map { $0 / scale }, tolerance: tolerance, sourceLocation: sourceLocation)
+    }
+}
+
 @Suite struct WinogradTests {
     /// The 1-D algorithm Aᵀ[(G g) ⊙ (Bᵀ d)] computes the correlation yᵢ = Σₖ dᵢ₊ₖ gₖ.
     @Test(arguments: [(2, 3), (2, 5), (4, 3)])
@@ -34,22 +53,12 @@ import Testing
         let x = randomTensor([n, h, w, cin], &rng), weight = randomTensor([cout, kernel, kernel, cin], &rng)
         let bias = randomTensor([cout], &rng), upstream = randomTensor([n, oh, ow, cout], &rng)
 
-        func run(_ convolution: (Tensor, Tensor, Tensor) -> Tensor) -> [[Float]] {
-            let leaves = [x, weight, bias].map { $0.copied(requiresGradient: true) }
-            let y = convolution(leaves[0], leaves[1], leaves[2])
-            y.backward(gradient: upstream)
-            return [y.scalars] + leaves.map { $0.gradient!.scalars }
-        }
+        let run = { outputAndGradients([x, weight, bias], upstream: upstream, $0) }
         let patches = run { Tensor.conv2dPatches($0, weight: $1, bias: $2, geometry: g) }
         let transforms = Tensor.winogradTransforms.filter { $0.kernel == kernel }
         #expect(!transforms.isEmpty)
         for transform in transforms {
-            let winograd = run { Tensor.conv2dWinograd($0, weight: $1, bias: $2, geometry: g, transform: transform) }
-            for (a, b) in zip(winograd, patches) {
-                // Relative to the largest value: Winograd's error is spread over a tile.
-                let scale = b.reduce(Float(0)) { Swift.max($0, Swift.abs($1)) }
-                expectClose(a.map { $0 / scale }, b.map { $0 / scale }, tolerance: 2e-5)
-            }
+            expectCloseToScale(run { Tensor.conv2dWinograd($0, weight: $1, bias: $2, geometry: g, transform: transform) }, patches)
         }
     }
 
@@ -78,18 +87,10 @@ import Testing
                                          geometry: g) != nil)
         let x = randomTensor([n, h, w, cin], &rng), weight = randomTensor([cin, kernel, kernel, cout], &rng)
         let bias = randomTensor([cout], &rng), upstream = randomTensor([n, h, w, cout], &rng)
-        func run(_ convolution: (Tensor, Tensor, Tensor) -> Tensor) -> [[Float]] {
-            let leaves = [x, weight, bias].map { $0.copied(requiresGradient: true) }
-            let y = convolution(leaves[0], leaves[1], leaves[2])
-            y.backward(gradient: upstream)
-            return [y.scalars] + leaves.map { $0.gradient!.scalars }
-        }
+        let run = { outputAndGradients([x, weight, bias], upstream: upstream, $0) }
         let viaWinograd = run { Tensor.convTranspose2d($0, weight: $1, bias: $2, geometry: g) }
         let viaScatter = run { Tensor.convTranspose2dScatter($0, weight: $1, bias: $2, geometry: g) }
-        for (a, b) in zip(viaWinograd, viaScatter) {
-            let scale = b.reduce(Float(0)) { Swift.max($0, Swift.abs($1)) }
-            expectClose(a.map { $0 / scale }, b.map { $0 / scale }, tolerance: 2e-5)
-        }
+        expectCloseToScale(viaWinograd, viaScatter)
     }
 
     @Test func conv2dChoosesWinogradOnlyWhereItSaves() {

@@ -249,20 +249,7 @@ extension WinogradTransform {
                     for ab in 0..<(r * r) {
                         values[ab] = raw.loadUnaligned(fromByteOffset: ((o * r * r + ab) * inputs + block) * 4, as: Vector.self)
                     }
-                    for p in 0..<t {
-                        for b in 0..<r {
-                            var acc = Vector()
-                            for a in 0..<r { acc.addProduct(g[p * r + a], values[a * r + b]) }
-                            rows[p * r + b] = acc
-                        }
-                    }
-                    for p in 0..<t {
-                        for q in 0..<t {
-                            var acc = Vector()
-                            for b in 0..<r { acc.addProduct(g[q * r + b], rows[p * r + b]) }
-                            points[p * t + q] = acc
-                        }
-                    }
+                    Self.conjugate(values, outer: t, inner: r, by: { g[$0 * r + $1] }, scratch: rows, into: points)
                     for xi in 0..<(t * t) {
                         let target = u + xi * inputs * outputs + block * outputs + o
                         let v = points[xi]
@@ -288,25 +275,33 @@ extension WinogradTransform {
                     for xi in 0..<(t * t) {
                         values[xi] = raw.loadUnaligned(fromByteOffset: ((xi * inputs + i) * outputs + block) * 4, as: Vector.self)
                     }
-                    for a in 0..<r {
-                        for q in 0..<t {
-                            var acc = Vector()
-                            for p in 0..<t { acc.addProduct(g[p * r + a], values[p * t + q]) }
-                            rows[a * t + q] = acc
-                        }
-                    }
-                    for a in 0..<r {
-                        for b in 0..<r {
-                            var acc = Vector()
-                            for q in 0..<t { acc.addProduct(g[q * r + b], rows[a * t + q]) }
-                            kernelValues[a * r + b] = acc
-                        }
-                    }
+                    Self.conjugate(values, outer: r, inner: t, by: { g[$1 * r + $0] }, scratch: rows, into: kernelValues)
                     for ab in 0..<(r * r) {
                         let v = kernelValues[ab]
                         for lane in 0..<8 { gradient[((block + lane) * r * r + ab) * inputs + i] += v[lane] }
                     }
                 }
+            }
+        }
+    }
+
+    /// `y = M x Mᵀ` for an `outer × inner` matrix given by `m(row, column)` and `inner × inner` vectors `x`
+    /// (`scratch` holds `outer × inner` vectors).
+    @inline(__always)
+    static func conjugate(_ x: UnsafePointer<Vector>, outer: Int, inner: Int, by m: (Int, Int) -> Float,
+                          scratch rows: UnsafeMutablePointer<Vector>, into y: UnsafeMutablePointer<Vector>) {
+        for p in 0..<outer {
+            for b in 0..<inner {
+                var acc = Vector()
+                for a in 0..<inner { acc.addProduct(m(p, a), x[a * inner + b]) }
+                rows[p * inner + b] = acc
+            }
+        }
+        for p in 0..<outer {
+            for q in 0..<outer {
+                var acc = Vector()
+                for b in 0..<inner { acc.addProduct(m(q, b), rows[p * inner + b]) }
+                y[p * outer + q] = acc
             }
         }
     }

@@ -75,6 +75,42 @@ extension Tensor {
         Swift.max(16, (256 << 10) / (points * channels * 4))
     }
 
+    /// One worker's buffers for one chunk of consecutive tiles: the transformed input tiles and the transformed
+    /// output-side tiles (products or output gradients), each `t²` matrices `pointStride` apart.
+    struct WinogradChunk {
+        let tiles: Range<Int>
+        let input, output: UnsafeMutablePointer<Float>
+        let inputStride, outputStride: Int
+        let window: UnsafeMutablePointer<Float>
+        let scratch: UnsafeMutablePointer<SIMD8<Float>>
+    }
+
+    /// Splits `tiles` between `workers` and calls `body(worker, chunk)` for consecutive chunks of each part, with
+    /// buffers reused from the worker's workspace.
+    static func forEachWinogradChunk(tiles: Int, points: Int, inputChannels cin: Int, outputChannels cout: Int, workers: Int,
+                                     _ body: (Int, WinogradChunk) -> Void) {
+        let chunk = winogradChunk(points: points, channels: Swift.max(cin, cout))
+        parallelRanges(tiles, workers: workers) { worker, range in
+            let workspace = Workspace.current
+            let input = workspace.buffer(0, count: points * WinogradTiling.pointStride(tiles: chunk, channels: cin))
+            let output = workspace.buffer(1, count: points * WinogradTiling.pointStride(tiles: chunk, channels: cout))
+            let window = workspace.buffer(2, count: points * cin)
+            let scratch = workspace.vectors(count: 3 * points)
+            for start in stride(from: range.lowerBound, to: range.upperBound, by: chunk) {
+                let part = start..<Swift.min(start + chunk, range.upperBound)
+                body(worker, WinogradChunk(tiles: part, input: input, output: output,
+                                           inputStride: WinogradTiling.pointStride(tiles: part.count, channels: cin),
+                                           outputStride: WinogradTiling.pointStride(tiles: part.count, channels: cout),
+                                           window: window, scratch: scratch))
+            }
+        }
+    }
+
+    /// Workers for `work` multiply-adds over `tiles` tiles: two when it pays, one below that.
+    static func winogradWorkers(tiles: Int, work: Int) -> Int {
+        Swift.max(1, Swift.min(work >= ConvolutionPlan.parallelWork ? BLAS.maximumThreads : 1, tiles))
+    }
+
     /// The correlation of `input` with transformed `filters` `[t², inputChannels, outputChannels]`, written
     /// (or added) into `output`. Tiles are split between two workers, each transforming a chunk of tiles,
     /// multiplying each of its t² points on one thread and transforming the products back.
@@ -83,28 +119,16 @@ extension Tensor {
                                   accumulate: Bool, into output: UnsafeMutablePointer<Float>) {
         let points = tiling.transform.tile * tiling.transform.tile
         let tiles = images * tiling.tilesPerImage
-        let chunk = winogradChunk(points: points, channels: Swift.max(cin, cout))
-        let work = tiles * points * cin * cout
-        parallelRanges(tiles, workers: work >= ConvolutionPlan.parallelWork ? BLAS.maximumThreads : 1) { _, range in
-            let workspace = Workspace.current
-            let transformed = workspace.buffer(0, count: points * WinogradTiling.pointStride(tiles: chunk, channels: cin))
-            let products = workspace.buffer(1, count: points * WinogradTiling.pointStride(tiles: chunk, channels: cout))
-            let scratch = workspace.vectors(count: 3 * points)
-            let window = workspace.buffer(2, count: points * cin)
-            for start in stride(from: range.lowerBound, to: range.upperBound, by: chunk) {
-                let part = start..<Swift.min(start + chunk, range.upperBound)
-                let count = part.count
-                let inputStride = WinogradTiling.pointStride(tiles: count, channels: cin)
-                let outputStride = WinogradTiling.pointStride(tiles: count, channels: cout)
-                tiling.transformInput(input, channels: cin, tiles: part, into: transformed, window: window, scratch: scratch)
-                for xi in 0..<points {
-                    BLAS.gemm(transposeA: false, transposeB: false, m: count, n: cout, k: cin,
-                              a: transformed + xi * inputStride, lda: cin, b: filters + xi * cin * cout, ldb: cout,
-                              beta: 0, c: products + xi * outputStride, ldc: cout)
-                }
-                tiling.transformOutput(products, channels: cout, tiles: part, bias: bias, accumulate: accumulate,
-                                       into: output, scratch: scratch)
+        let workers = winogradWorkers(tiles: tiles, work: tiles * points * cin * cout)
+        forEachWinogradChunk(tiles: tiles, points: points, inputChannels: cin, outputChannels: cout, workers: workers) { _, c in
+            tiling.transformInput(input, channels: cin, tiles: c.tiles, into: c.input, window: c.window, scratch: c.scratch)
+            for xi in 0..<points {
+                BLAS.gemm(transposeA: false, transposeB: false, m: c.tiles.count, n: cout, k: cin,
+                          a: c.input + xi * c.inputStride, lda: cin, b: filters + xi * cin * cout, ldb: cout,
+                          beta: 0, c: c.output + xi * c.outputStride, ldc: cout)
             }
+            tiling.transformOutput(c.output, channels: cout, tiles: c.tiles, bias: bias, accumulate: accumulate,
+                                   into: output, scratch: c.scratch)
         }
     }
 
@@ -116,29 +140,16 @@ extension Tensor {
                                        into dWeight: UnsafeMutablePointer<Float>) {
         let points = tiling.transform.tile * tiling.transform.tile
         let tiles = images * tiling.tilesPerImage
-        let chunk = winogradChunk(points: points, channels: Swift.max(cin, cout))
-        let work = tiles * points * cin * cout
-        let workers = Swift.max(1, Swift.min(work >= ConvolutionPlan.parallelWork ? BLAS.maximumThreads : 1, tiles))
+        let workers = winogradWorkers(tiles: tiles, work: tiles * points * cin * cout)
         let partials = TensorStorage(count: workers * points * cin * cout)
-        parallelRanges(tiles, workers: workers) { worker, range in
-            let workspace = Workspace.current
-            let transformed = workspace.buffer(0, count: points * WinogradTiling.pointStride(tiles: chunk, channels: cin))
-            let transformedGradient = workspace.buffer(1, count: points * WinogradTiling.pointStride(tiles: chunk, channels: cout))
-            let scratch = workspace.vectors(count: 3 * points)
-            let window = workspace.buffer(2, count: points * cin)
+        forEachWinogradChunk(tiles: tiles, points: points, inputChannels: cin, outputChannels: cout, workers: workers) { worker, c in
             let target = partials.pointer + worker * points * cin * cout
-            for start in stride(from: range.lowerBound, to: range.upperBound, by: chunk) {
-                let part = start..<Swift.min(start + chunk, range.upperBound)
-                let count = part.count
-                let inputStride = WinogradTiling.pointStride(tiles: count, channels: cin)
-                let outputStride = WinogradTiling.pointStride(tiles: count, channels: cout)
-                tiling.transformInput(input, channels: cin, tiles: part, into: transformed, window: window, scratch: scratch)
-                tiling.transformOutputGradient(gradient, channels: cout, tiles: part, into: transformedGradient, scratch: scratch)
-                for xi in 0..<points {
-                    BLAS.gemm(transposeA: true, transposeB: false, m: cin, n: cout, k: count,
-                              a: transformed + xi * inputStride, lda: cin, b: transformedGradient + xi * outputStride, ldb: cout,
-                              beta: 1, c: target + xi * cin * cout, ldc: cout)
-                }
+            tiling.transformInput(input, channels: cin, tiles: c.tiles, into: c.input, window: c.window, scratch: c.scratch)
+            tiling.transformOutputGradient(gradient, channels: cout, tiles: c.tiles, into: c.output, scratch: c.scratch)
+            for xi in 0..<points {
+                BLAS.gemm(transposeA: true, transposeB: false, m: cin, n: cout, k: c.tiles.count,
+                          a: c.input + xi * c.inputStride, lda: cin, b: c.output + xi * c.outputStride, ldb: cout,
+                          beta: 1, c: target + xi * cin * cout, ldc: cout)
             }
         }
         let size = points * cin * cout
