@@ -29,29 +29,25 @@ public struct DatasetInstaller {
         self.baseURL = baseURL
     }
 
+    /// Downloads and verifies every file of `source` into `folder` (created when missing).
+    private func fetchFiles(of source: DatasetSource, into folder: String) throws -> [(path: String, outcome: Downloader.Outcome)] {
+        try ArchiveExtraction.makeDirectories(folder)
+        return try source.files.map { file in
+            let url = source.url(of: file, baseURL: baseURL)
+            willFetch?(url)
+            let path = folder + "/" + file.name
+            return (path, try downloader.fetch(url, md5: file.md5, to: path))
+        }
+    }
+
     public func install(_ source: DatasetSource, into destination: String) throws -> Result {
         let target = destination + "/" + source.folder
         guard let archiveFolder = source.packaging.extractedFolder else {
-            try ArchiveExtraction.makeDirectories(target)
-            var files: [(path: String, outcome: Downloader.Outcome)] = []
-            for file in source.files {
-                let url = source.url(of: file, baseURL: baseURL)
-                willFetch?(url)
-                let path = target + "/" + file.name
-                files.append((path, try downloader.fetch(url, md5: file.md5, to: path)))
-            }
-            return Result(datasetFolder: target, files: files, extracted: false)
+            return Result(datasetFolder: target, files: try fetchFiles(of: source, into: target), extracted: false)
         }
         if directoryExists(target) { return Result(datasetFolder: target, files: [], extracted: false) }
         let archives = destination + "/archives"
-        try ArchiveExtraction.makeDirectories(archives)
-        var files: [(path: String, outcome: Downloader.Outcome)] = []
-        for file in source.files {
-            let url = source.url(of: file, baseURL: baseURL)
-            willFetch?(url)
-            let path = archives + "/" + file.name
-            files.append((path, try downloader.fetch(url, md5: file.md5, to: path)))
-        }
+        let files = try fetchFiles(of: source, into: archives)
         let archive = files[0].path
         try extract(archive, packaging: source.packaging, archiveFolder: archiveFolder, in: destination, to: target)
         if deleteArchive {

@@ -79,11 +79,7 @@ public enum SafeTensors {
         let data = data.startIndex == 0 ? data : Data(data)
         let size = data.count
         guard size >= 8 else { throw SafeTensorsError.tooSmall(path: path, size: size) }
-        let length = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
-        guard length <= UInt64(size - 8), length <= UInt64(maximumHeaderLength) else {
-            throw SafeTensorsError.headerLength(path: path, length: length, fileSize: size)
-        }
-        let headerEnd = 8 + Int(length)
+        let headerEnd = try headerEnd(lengthBytes: Array(data.prefix(8)), fileSize: size, path: path)
         let (metadata, ranges) = try parseHeader(data, headerEnd: headerEnd, dataSize: size - headerEnd, path: path)
         var tensors: [String: Tensor] = [:]
         data.withUnsafeBytes { raw in
@@ -95,6 +91,16 @@ public enum SafeTensors {
             }
         }
         return (tensors, metadata)
+    }
+
+    /// Where the header ends (8 + its length, read little-endian from the first 8 bytes), checked against
+    /// the file size and the header limit.
+    static func headerEnd(lengthBytes: [UInt8], fileSize size: Int, path: String) throws -> Int {
+        let length = lengthBytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard length <= UInt64(size - 8), length <= UInt64(maximumHeaderLength) else {
+            throw SafeTensorsError.headerLength(path: path, length: length, fileSize: size)
+        }
+        return 8 + Int(length)
     }
 
     typealias ByteRange = (name: String, begin: Int, end: Int, shape: [Int])
@@ -200,11 +206,7 @@ public final class SafeTensorsFile {
             guard size >= 8 else { throw SafeTensorsError.tooSmall(path: path, size: size) }
             var prefix = [UInt8](repeating: 0, count: 8)
             try prefix.withUnsafeMutableBytes { try Self.read(descriptor, path: path, into: $0.baseAddress!, count: 8, at: 0) }
-            let length = prefix.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
-            guard length <= UInt64(size - 8), length <= UInt64(SafeTensors.maximumHeaderLength) else {
-                throw SafeTensorsError.headerLength(path: path, length: length, fileSize: size)
-            }
-            let headerEnd = 8 + Int(length)
+            let headerEnd = try SafeTensors.headerEnd(lengthBytes: prefix, fileSize: size, path: path)
             var bytes = Data(count: headerEnd)
             try bytes.withUnsafeMutableBytes { try Self.read(descriptor, path: path, into: $0.baseAddress!, count: headerEnd, at: 0) }
             let (metadata, entries) = try SafeTensors.parseHeader(bytes, headerEnd: headerEnd, dataSize: size - headerEnd, path: path)
