@@ -12,8 +12,8 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
 }
 
 /// Runs `predict` over `dataset` in batches without recording gradients and measures its outputs against the
-/// original images. `mask` (`[H, W, 1]`, 1 = visible) marks the pixels that were hidden from the model.
-public func evaluate(_ dataset: ImageDataset, mask: Tensor?, batchSize: Int = 64, structuralSimilarity: Bool = false,
+/// original images. `mask` marks the pixels that were hidden from the model.
+public func evaluate(_ dataset: ImageDataset, mask: ImageMask?, batchSize: Int = 64, structuralSimilarity: Bool = false,
                      predict: (Tensor) -> Tensor) throws -> EvaluationResult {
     var errors = ErrorAccumulator()
     return try evaluate(dataset, mask: mask, batchSize: batchSize, structuralSimilarity: structuralSimilarity, errors: &errors,
@@ -21,9 +21,9 @@ public func evaluate(_ dataset: ImageDataset, mask: Tensor?, batchSize: Int = 64
 }
 
 /// `evaluate(_:mask:batchSize:structuralSimilarity:predict:)`, also adding the squared errors into `errors`.
-public func evaluate(_ dataset: ImageDataset, mask: Tensor?, batchSize: Int = 64, structuralSimilarity: Bool = false,
+public func evaluate(_ dataset: ImageDataset, mask: ImageMask?, batchSize: Int = 64, structuralSimilarity: Bool = false,
                      errors: inout ErrorAccumulator, predict: (Tensor) -> Tensor) throws -> EvaluationResult {
-    let hidden = mask.map { 1 - $0 }
+    let hidden = mask?.hidden
     var ssimSum = 0.0, hiddenSSIMSum = 0.0, hiddenSSIMImages = 0
     try withoutGradients {
         var start = 0

@@ -1,3 +1,4 @@
+import Data
 import Foundation
 
 /// The final quality numbers of a model on one split, as reports show them.
@@ -78,7 +79,7 @@ public struct AutoencoderReport: Sendable {
         self.title = title
     }
 
-    var isCompletion: Bool { configuration.task == "complete" }
+    var isCompletion: Bool { configuration.task == .complete }
 
     /// The page title: "Fashion-MNIST · dense autoencoder (latent 32) · completing the bottom half".
     public var pageTitle: String {
@@ -149,7 +150,7 @@ public struct AutoencoderReport: Sendable {
             ("validationFraction", "Validation fraction"), ("trainingLimit", "Training image limit"), ("seed", "Seed"),
             ("threads", "Threads"),
         ]
-        let convolutional = configuration.model.hasPrefix("cnn")
+        let convolutional = [.cnn, .cnnLSTM].contains(configuration.model)
         for (key, label) in known {
             if !isCompletion && key == "mask" { continue }
             if !convolutional && ["kernelSize", "activation", "encoderFilters", "decoderFilters"].contains(key) { continue }
@@ -254,16 +255,16 @@ public enum ReportWording {
     }
 
     /// "bottom half", "central square", "randomly placed rectangles", …
-    public static func maskPhrase(_ mask: String) -> String {
+    public static func maskPhrase(_ mask: MaskKind) -> String {
         switch mask {
-        case "bottom": return "bottom half"
-        case "top": return "top half"
-        case "left": return "left half"
-        case "right": return "right half"
-        case "center", "centre": return "central square"
-        case "rectangles": return "randomly placed rectangles"
-        case "strokes": return "random brush strokes"
-        default: return "region marked by the mask \(mask)"
+        case .bottom: return "bottom half"
+        case .top: return "top half"
+        case .left: return "left half"
+        case .right: return "right half"
+        case .center: return "central square"
+        case .rectangles: return "randomly placed rectangles"
+        case .strokes: return "random brush strokes"
+        case .file(let path): return "region marked by the mask \(path)"
         }
     }
 }

@@ -26,13 +26,13 @@ public struct SweepReport: Sendable {
     /// e.g. "dense autoencoder", shown in the summary.
     public var modelDescription: String
     public var dataset: String
-    public var task: String
+    public var task: AutoencoderTask
     public var entries: [SweepReportRow]
     /// Which split the metrics come from, for captions ("validation" or "test").
     public var split: String
     public var notes: [String]
 
-    public init(title: String? = nil, modelDescription: String, dataset: String, task: String = "reconstruct", entries: [SweepReportRow],
+    public init(title: String? = nil, modelDescription: String, dataset: String, task: AutoencoderTask = .reconstruct, entries: [SweepReportRow],
                 split: String = "validation", notes: [String] = []) {
         self.modelDescription = modelDescription
         self.dataset = dataset
@@ -51,11 +51,11 @@ public struct SweepReport: Sendable {
         guard let first = entries.first, let last = entries.last else { return "The sweep has no finished runs yet." }
         let sizes = entries.map { String($0.latentSize) }.joined(separator: ", ")
         var text = "The \(modelDescription) was trained on \(ReportWording.datasetName(dataset)) "
-            + (task == "complete" ? "to fill in hidden pixels " : "to reconstruct images ")
+            + (task == .complete ? "to fill in hidden pixels " : "to reconstruct images ")
             + "with \(entries.count) latent size\(entries.count == 1 ? "" : "s") (\(sizes))."
-        let key: (SweepReportRow) -> Double? = { e in self.task == "complete" ? (e.metrics.hiddenMeanSquaredError ?? e.metrics.meanSquaredError)
+        let key: (SweepReportRow) -> Double? = { e in self.task == .complete ? (e.metrics.hiddenMeanSquaredError ?? e.metrics.meanSquaredError)
                                                                        : e.metrics.meanSquaredError }
-        let measure = task == "complete" && hasHidden ? "hidden-pixel \(split) MSE" : "\(split) MSE"
+        let measure = task == .complete && hasHidden ? "hidden-pixel \(split) MSE" : "\(split) MSE"
         let valued = entries.compactMap { e in key(e).flatMap { $0.isFinite ? (e, $0) : nil } }
         if let best = valued.min(by: { $0.1 < $1.1 }) {
             text += " The lowest \(measure), \(ReportFormat.significant(best.1, digits: 3)), came with latent size \(best.0.latentSize)."
@@ -142,7 +142,7 @@ extension SweepReportRow {
     /// `report.html` relative to the sweep folder (`latent-32/report.html`); pass `metrics` to show SSIM too.
     public init(_ entry: SweepEntry, metrics: ReportMetrics? = nil, reportPath: String? = nil, parameterCount: Int? = nil) {
         let folderName = entry.runFolder.split(separator: "/").last.map(String.init) ?? entry.runFolder
-        self.init(latentSize: entry.latentSize, metrics: metrics ?? ReportMetrics(errors: entry.result.validation), seconds: entry.seconds,
+        self.init(latentSize: entry.latentSize, metrics: metrics ?? ReportMetrics(entry.result.validation), seconds: entry.seconds,
                   reportPath: reportPath ?? "\(folderName)/report.html", parameterCount: parameterCount)
     }
 }

@@ -51,6 +51,16 @@ public enum Interruption {
     /// Forgets a request (for tests and long-lived processes).
     public static func reset() { pendingSignal = 0 }
 
+    /// Where and why a run stopped; the CLI turns it into the command that continues the run.
+    public struct Stop: Equatable, Sendable {
+        public var signal: String
+        /// The position the checkpoint holds, e.g. "in epoch 2 after batch 14".
+        public var position: String
+        /// The run folder holding the checkpoint (`nil` without one).
+        public var folder: String?
+        public var job: JobKind
+    }
+
     public static func name(_ signal: Int32) -> String {
         switch signal {
         case SIGINT: return "SIGINT"
@@ -60,26 +70,3 @@ public enum Interruption {
     }
 }
 
-/// The name of the first parameter (in model order) whose gradient — or, with `values`, whose value — holds
-/// a NaN or an infinity; `nil` when all are finite.
-public func firstNonFiniteParameter(_ parameters: [Parameter], values: Bool = false) -> String? {
-    for p in parameters {
-        guard let t = values ? p.tensor : p.tensor.gradient else { continue }
-        if !allFinite(t.storage.pointer, count: t.scalarCount) { return p.name }
-    }
-    return nil
-}
-
-/// Whether `count` floats at `pointer` are all finite: x·0 is 0 for finite x and NaN otherwise.
-func allFinite(_ pointer: UnsafeMutablePointer<Float>, count: Int) -> Bool {
-    var acc = SIMD8<Float>(repeating: 0)
-    var i = 0
-    let raw = UnsafeRawPointer(pointer)
-    while i + 8 <= count {
-        acc += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) * 0
-        i += 8
-    }
-    var tail: Float = 0
-    while i < count { tail += pointer[i] * 0; i += 1 }
-    return (acc.sum() + tail).isFinite
-}

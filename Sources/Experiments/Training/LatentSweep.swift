@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// One finished run of a sweep.
@@ -40,13 +41,11 @@ public struct LatentSweep {
             let runMode: RunFolder.Mode = mode == .resume && FileManager.default.fileExists(atPath: "\(runFolder)/model.safetensors")
                 ? .resume : .overwrite
             let session = try TrainingSession(configuration: c, runFolder: runFolder, mode: runMode, reporter: reporter)
-            let sweepFolder = folder
-            session.trainer.resumeCommand = { _ in "the same imagegen sweep command with --output \(sweepFolder) --resume" }
             let result = try session.run()
             entries.append(SweepEntry(latentSize: latent, runFolder: runFolder, result: result, seconds: Date().timeIntervalSince(start)))
             try writeSummary(entries)
             let rows = entries.map { SweepReportRow($0, reportPath: "latent-\($0.latentSize)/report.html") }
-            try SweepReport(modelDescription: configuration.model, dataset: configuration.dataset, task: configuration.task,
+            try SweepReport(modelDescription: configuration.model.rawValue, dataset: configuration.dataset, task: configuration.task,
                             entries: rows).write(to: "\(folder)/report.html")
         }
         return entries
@@ -60,6 +59,6 @@ public struct LatentSweep {
                           t.map { String($0.meanSquaredError) } ?? "", t?.hiddenMeanSquaredError.map { String($0) } ?? "",
                           String(format: "%.1f", e.seconds), "latent-\(e.latentSize)"].joined(separator: ","))
         }
-        try RunFolder.writeText(lines.joined(separator: "\n") + "\n", to: "\(folder)/summary.csv")
+        try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: "\(folder)/summary.csv")
     }
 }

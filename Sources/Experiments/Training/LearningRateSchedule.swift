@@ -3,7 +3,7 @@ import Foundation
 /// The learning rate at each step of a run: constant, or a linear warm-up over the first `warmup` fraction of
 /// the steps followed by a cosine decay to zero at the last step.
 public struct LearningRateSchedule: Equatable, Sendable {
-    public enum Kind: String, CaseIterable, Sendable {
+    public enum Kind: String, Codable, CaseIterable, Sendable {
         case constant, cosine
     }
 
@@ -13,14 +13,10 @@ public struct LearningRateSchedule: Equatable, Sendable {
     public let warmup: Double
     public let totalSteps: Int
 
-    /// `name` is `constant` or `cosine` (`nil` means constant); `warmup` in [0, 1).
-    public init(name: String?, baseRate: Float, warmup: Double = 0, totalSteps: Int) throws {
-        guard let kind = Kind(rawValue: name ?? "constant") else {
-            throw ExperimentError.invalidArgument("unknown learning-rate schedule '\(name ?? "")'; expected "
-                                                  + Kind.allCases.map(\.rawValue).joined(separator: " or "))
-        }
+    /// `warmup` in [0, 1).
+    public init(kind: Kind, baseRate: Float, warmup: Double = 0, totalSteps: Int) throws {
         guard warmup >= 0, warmup < 1 else {
-            throw ExperimentError.invalidArgument("warm-up fraction must be in [0, 1), got \(warmup)")
+            throw ExperimentError.invalidFlag(flag: "--warmup", value: "\(warmup)", allowed: "must be a fraction in [0, 1)")
         }
         self.kind = kind
         self.baseRate = baseRate

@@ -12,13 +12,13 @@ public final class ProgressReporter {
     }
 
     /// Redraws the batch line (at most ten times a second) on a terminal.
-    public func batch(epoch: Int, epochs: Int, batch: Int, batches: Int, loss: Float, imagesPerSecond: Double, secondsLeft: Double) {
+    public func batch(unit: String = "epoch", epoch: Int, epochs: Int, batch: Int, batches: Int, loss: Float, imagesPerSecond: Double, secondsLeft: Double) {
         guard interactive, !quiet else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         guard batch == batches || now - lastDraw > 100_000_000 else { return }
         lastDraw = now
-        let line = String(format: "epoch %d/%d  batch %d/%d  loss %.5f  %.0f img/s  %@ left",
-                          epoch, epochs, batch, batches, loss, imagesPerSecond, Self.duration(secondsLeft))
+        let position = batches == 1 ? "\(unit) \(epoch)/\(epochs)" : "\(unit) \(epoch)/\(epochs)  batch \(batch)/\(batches)"
+        let line = position + String(format: "  loss %.5f  %.0f img/s  %@ left", loss, imagesPerSecond, Self.duration(secondsLeft))
         FileHandle.standardError.write(("\r\u{1B}[K" + line).data(using: .utf8)!)
     }
 
@@ -26,6 +26,13 @@ public final class ProgressReporter {
     public func line(_ text: String) {
         guard !quiet else { return }
         if interactive { FileHandle.standardError.write("\r\u{1B}[K".data(using: .utf8)!) }
+        print(text)
+        fflush(stdout)
+    }
+
+    /// Prints a result line, also when quiet.
+    public func result(_ text: String) {
+        if interactive && !quiet { FileHandle.standardError.write("\r\u{1B}[K".data(using: .utf8)!) }
         print(text)
         fflush(stdout)
     }

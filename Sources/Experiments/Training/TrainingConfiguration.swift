@@ -1,32 +1,60 @@
+import Data
 import Foundation
+import NN
 
-/// Everything needed to run an autoencoder training again; saved as `config.json` in the run folder.
-public struct TrainingConfiguration: Codable, Equatable, Sendable {
-    /// `dense`, `cnn`, `cnn-lstm` or `completion`.
-    public var model: String = "dense"
+/// What an autoencoder learns: to reproduce its input, or to fill in the pixels a mask hides.
+public enum AutoencoderTask: String, Codable, CaseIterable, Sendable {
+    case reconstruct, complete
+}
+
+/// The autoencoders ImageGen trains.
+public enum AutoencoderModel: String, Codable, CaseIterable, Sendable {
+    /// The article's linear encoder–decoder.
+    case dense
+    /// The article's deep CNN.
+    case cnn
+    /// The CNN encoder with a row-by-row LSTM decoder.
+    case cnnLSTM = "cnn-lstm"
+    /// ImageGen's completion network (the mask as an input channel, visible pixels pasted back).
+    case completion
+}
+
+/// The optimisers a run can use.
+public enum OptimizerChoice: String, Codable, CaseIterable, Sendable {
+    case adam, adamax, rmsprop, sgd
+}
+
+extension EpsilonConvention: Codable, CaseIterable {
+    public static var allCases: [EpsilonConvention] { [.keras, .pytorch] }
+
+    /// Keras's ε is 1e-7 (the article's framework), PyTorch's 1e-8.
+    public var defaultEpsilon: Float { self == .pytorch ? 1e-8 : 1e-7 }
+}
+
+/// Everything needed to run an autoencoder training again; saved in `config.json`.
+public struct TrainingConfiguration: JobConfiguration, Equatable {
+    public static let job = JobKind.autoencoder
+
+    public var model: AutoencoderModel = .dense
     public var latentSize: Int = 32
     public var kernelSize: Int = 3
     public var activation: String = "relu"
     public var encoderFilters: [Int] = [32, 64, 128, 256]
     public var decoderFilters: [Int] = [128, 64, 32]
-    /// `reconstruct` (input = target) or `complete` (masked input, original target).
-    public var task: String = "reconstruct"
-    /// The occlusion mask for `complete`: `bottom` (the article's), `top`, `left`, `right`, `center`, …
-    public var mask: String = "bottom"
+    public var task: AutoencoderTask = .reconstruct
+    /// The occlusion mask for `complete`.
+    public var mask: MaskKind = .bottom
     public var dataset: String = "fashion-mnist"
     /// The folder holding the dataset files; `nil` uses the dataset's default location.
     public var dataFolder: String? = nil
     public var epochs: Int = 1
     public var batchSize: Int = 32
-    /// `adam`, `adamax`, `rmsprop` or `sgd`.
-    public var optimizer: String = "adam"
+    public var optimizer: OptimizerChoice = .adam
     public var learningRate: Float = 1e-3
-    /// `constant` or `cosine` (see `LearningRateSchedule`); `nil` (older runs) means constant.
-    public var learningRateSchedule: String? = nil
-    /// Fraction of the steps spent warming the learning rate up; `nil` means none.
-    public var warmup: Double? = nil
-    /// `keras` (ε 1e-7, the article's framework) or `pytorch` (ε 1e-8).
-    public var epsilonConvention: String = "keras"
+    public var learningRateSchedule: LearningRateSchedule.Kind = .constant
+    /// Fraction of the steps spent warming the learning rate up.
+    public var warmup: Double = 0
+    public var epsilonConvention: EpsilonConvention = .keras
     public var epsilon: Float = 1e-7
     public var seed: UInt64 = 0
     public var validationFraction: Double = 0.2
@@ -39,16 +67,44 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
 
     public init() {}
 
-    public func encoded() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    /// The mask of a completion run (`nil` for reconstruction).
+    public func occlusion(height: Int, width: Int) throws -> ImageMask? {
+        task == .complete ? try ImageMask(mask, height: height, width: width, seed: seed) : nil
     }
 
-    public static func decode(from path: String) throws -> TrainingConfiguration {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ExperimentError.missingFile(path) }
-        do { return try JSONDecoder().decode(TrainingConfiguration.self, from: data) } catch {
-            throw ExperimentError.invalidFile(path, "not a valid training configuration: \(error)")
+    /// Checks every number before anything is read or written; errors name the flag and its allowed range.
+    public func validate() throws {
+        try Validate.positive(epochs, flag: "--epochs")
+        try Validate.positive(batchSize, flag: "--batch-size")
+        try Validate.positive(latentSize, flag: "--latent")
+        try Validate.positive(threads, flag: "--threads")
+        try Validate.positive(kernelSize, flag: "--kernel")
+        try Validate.positive(learningRate, flag: "--lr")
+        try Validate.positive(epsilon, flag: "--epsilon")
+        if let gradientClip { try Validate.positive(gradientClip, flag: "--clip") }
+        if let trainingLimit { try Validate.positive(trainingLimit, flag: "--limit") }
+        guard warmup.isFinite, warmup >= 0, warmup < 1 else {
+            throw ExperimentError.invalidFlag(flag: "--warmup", value: "\(warmup)", allowed: "must be a fraction in [0, 1)")
         }
+        guard validationFraction.isFinite, validationFraction > 0, validationFraction < 1 else {
+            throw ExperimentError.invalidFlag(flag: "validation fraction", value: "\(validationFraction)", allowed: "must be in (0, 1)")
+        }
+    }
+}
+
+/// Range checks for flag values.
+public enum Validate {
+    public static func positive(_ value: Int, flag: String) throws {
+        guard value > 0 else { throw ExperimentError.invalidFlag(flag: flag, value: "\(value)", allowed: "must be a whole number ≥ 1") }
+    }
+
+    public static func positive(_ value: Float, flag: String) throws {
+        guard value.isFinite, value > 0 else {
+            throw ExperimentError.invalidFlag(flag: flag, value: "\(value)", allowed: "must be a finite number > 0")
+        }
+    }
+
+    public static func atLeast(_ minimum: Int, _ value: Int, flag: String) throws {
+        guard value >= minimum else { throw ExperimentError.invalidFlag(flag: flag, value: "\(value)", allowed: "must be ≥ \(minimum)") }
     }
 }

@@ -3,102 +3,56 @@ import Foundation
 
 /// Problems loading a checkpoint into a model.
 public enum CheckpointError: Error, CustomStringConvertible, Equatable {
-    case missingTensor(path: String, name: String)
+    case missingTensors(path: String, names: [String])
     case shapeMismatch(path: String, name: String, expected: [Int], found: [Int])
-    case unexpectedTensor(path: String, name: String)
+    case unexpectedTensors(path: String, names: [String])
 
     public var description: String {
         switch self {
-        case .missingTensor(let path, let name):
-            return "\(path): checkpoint has no tensor '\(name)' — it was made for another architecture"
+        case .missingTensors(let path, let names):
+            return "\(path): checkpoint has no tensor \(Self.list(names)) — it was made for another architecture"
         case .shapeMismatch(let path, let name, let expected, let found):
             return "\(path): tensor '\(name)' has shape \(found), the model expects \(expected) — another architecture or image size"
-        case .unexpectedTensor(let path, let name):
-            return "\(path): checkpoint tensor '\(name)' has no place in this model — it was made for another architecture"
+        case .unexpectedTensors(let path, let names):
+            return "\(path): checkpoint tensor \(Self.list(names)) has no place in this model — it was made for another architecture"
         }
+    }
+
+    static func list(_ names: [String]) -> String {
+        let shown = names.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
+        return names.count > 5 ? "\(shown) and \(names.count - 5) more" : shown
     }
 }
 
-/// A model's weights (in PyTorch's layouts) with optional optimiser state and string metadata, in one safetensors file.
+/// A model's state dict — exactly its parameters, in PyTorch's names and layouts — in one safetensors file, so
+/// `model.load_state_dict(safetensors.torch.load_file(path), strict=True)` works on the equivalent `torch.nn`
+/// module. Optimiser state is kept apart (`optimizerTensors`, `restoreOptimizer`), as Hugging Face's Trainer keeps
+/// `optimizer.pt` beside `model.safetensors`.
 public enum Checkpoint {
-    static let optimizerPrefix = "optimizer."
-
-    /// Saves `module`'s parameters and, when given, `optimizer`'s state atomically.
-    public static func save(_ module: Module, optimizer: Optimizer? = nil, metadata: [String: String] = [:], to path: String) throws {
-        let parameters = module.parameters
+    /// Saves `module`'s parameters (and string `metadata`) atomically.
+    public static func save(_ module: Module, metadata: [String: String] = [:], to path: String) throws {
         var tensors: [String: Tensor] = [:]
-        for p in parameters {
+        for p in module.parameters {
             tensors[p.name] = p.torchPermutation.map { p.tensor.detached().permuted($0) } ?? p.tensor.detached()
         }
-        var meta = metadata
-        if let optimizer {
-            let layouts = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.torchPermutation) })
-            for (key, value) in optimizer.state {
-                let owner = String(key[..<key.lastIndex(of: ".")!])
-                tensors[optimizerPrefix + key] = layouts[owner].flatMap { $0 }.map { value.permuted($0) } ?? value
-            }
-            meta["optimizer.step"] = String(optimizer.stepCount)
-        }
-        try SafeTensors.write(tensors, metadata: meta, to: path)
+        try SafeTensors.write(tensors, metadata: metadata, to: path)
     }
 
-    /// Loads `path` into `module` (and `optimizer` when given); returns the metadata.
-    /// Every name and shape is checked before any parameter changes.
-    @discardableResult
-    public static func load(_ path: String, into module: Module, optimizer: Optimizer? = nil) throws -> [String: String] {
-        if optimizer == nil { return try loadWeights(path, into: module) }
-        let (tensors, metadata) = try SafeTensors.read(path, including: optimizer == nil ? { !$0.hasPrefix(optimizerPrefix) } : nil)
-        let parameters = module.parameters
-        var converted: [(Parameter, Tensor)] = []
-        for p in parameters {
-            guard let stored = tensors[p.name] else { throw CheckpointError.missingTensor(path: path, name: p.name) }
-            guard stored.shape == p.torchShape else {
-                throw CheckpointError.shapeMismatch(path: path, name: p.name, expected: p.torchShape, found: stored.shape)
-            }
-            converted.append((p, p.torchPermutation.map { stored.permuted(inversePermutation($0)) } ?? stored))
-        }
-        let known = Set(parameters.map(\.name))
-        for name in tensors.keys where !name.hasPrefix(optimizerPrefix) && !known.contains(name) {
-            throw CheckpointError.unexpectedTensor(path: path, name: name)
-        }
-        var optimizerState: [String: Tensor] = [:]
-        if optimizer != nil {
-            let layouts = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.torchPermutation) })
-            for (name, value) in tensors where name.hasPrefix(optimizerPrefix) {
-                let key = String(name.dropFirst(optimizerPrefix.count))
-                guard let dot = key.lastIndex(of: ".") else { throw OptimizerError.unknownState(key) }
-                let owner = String(key[..<dot])
-                guard let layout = layouts[owner] else { throw OptimizerError.unknownState(key) }
-                // State has its parameter's shape; anything else would be read out of bounds by the next update.
-                let expected = parameters.first { $0.name == owner }!.torchShape
-                guard value.shape == expected else {
-                    throw CheckpointError.shapeMismatch(path: path, name: name, expected: expected, found: value.shape)
-                }
-                optimizerState[key] = layout.map { value.permuted(inversePermutation($0)) } ?? value
-            }
-        }
-        // The optimiser validates its state before anything changes, so a failure leaves the model untouched.
-        if let optimizer {
-            try optimizer.loadState(optimizerState, stepCount: Int(metadata["optimizer.step"] ?? "0") ?? 0)
-        }
-        for (p, value) in converted { p.tensor.assign(value) }
-        return metadata
-    }
-
-    /// `load` without an optimiser: names and shapes are checked against the header, then each weight whose
+    /// Loads `path` into `module` strictly: the file must hold exactly the module's tensors with its shapes.
+    /// Names and shapes are checked against the header before any parameter changes; then each weight whose
     /// layout matches PyTorch's is read straight into the parameter (a large model loads without a second copy).
-    static func loadWeights(_ path: String, into module: Module) throws -> [String: String] {
+    /// Returns the metadata.
+    @discardableResult
+    public static func load(_ path: String, into module: Module) throws -> [String: String] {
         let file = try SafeTensorsFile(path: path)
         let parameters = module.parameters
-        for p in parameters {
-            guard let shape = file.shapes[p.name] else { throw CheckpointError.missingTensor(path: path, name: p.name) }
-            guard shape == p.torchShape else {
-                throw CheckpointError.shapeMismatch(path: path, name: p.name, expected: p.torchShape, found: shape)
-            }
-        }
+        let missing = parameters.map(\.name).filter { file.shapes[$0] == nil }
+        guard missing.isEmpty else { throw CheckpointError.missingTensors(path: path, names: missing) }
         let known = Set(parameters.map(\.name))
-        for name in file.shapes.keys where !name.hasPrefix(optimizerPrefix) && !known.contains(name) {
-            throw CheckpointError.unexpectedTensor(path: path, name: name)
+        let extra = file.shapes.keys.filter { !known.contains($0) }.sorted()
+        guard extra.isEmpty else { throw CheckpointError.unexpectedTensors(path: path, names: extra) }
+        for p in parameters where file.shapes[p.name] != p.torchShape {
+            throw CheckpointError.shapeMismatch(path: path, name: p.name, expected: p.torchShape, found: file.shapes[p.name]!)
         }
         for p in parameters {
             if let permutation = p.torchPermutation {
@@ -108,6 +62,34 @@ public enum Checkpoint {
             }
         }
         return file.metadata
+    }
+
+    /// `optimizer`'s state for `parameters`, keyed `<parameter>.<slot>`, in the parameters' PyTorch layouts.
+    public static func optimizerTensors(_ optimizer: Optimizer, parameters: [Parameter]) -> [String: Tensor] {
+        let layouts = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.torchPermutation) })
+        var tensors: [String: Tensor] = [:]
+        for (key, value) in optimizer.state {
+            let owner = String(key[..<key.lastIndex(of: ".")!])
+            tensors[key] = layouts[owner].flatMap { $0 }.map { value.permuted($0) } ?? value
+        }
+        return tensors
+    }
+
+    /// Restores `optimizer` from `tensors` (as `optimizerTensors` wrote them; `path` names the file in errors).
+    /// Every key and shape is checked and the optimiser validates its state before anything changes.
+    public static func restoreOptimizer(_ optimizer: Optimizer, parameters: [Parameter], from tensors: [String: Tensor],
+                                        stepCount: Int, path: String) throws {
+        let byName = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0) })
+        var state: [String: Tensor] = [:]
+        for (key, value) in tensors {
+            guard let dot = key.lastIndex(of: "."), let owner = byName[String(key[..<dot])] else { throw OptimizerError.unknownState(key) }
+            // State has its parameter's shape; anything else would be read out of bounds by the next update.
+            guard value.shape == owner.torchShape else {
+                throw CheckpointError.shapeMismatch(path: path, name: key, expected: owner.torchShape, found: value.shape)
+            }
+            state[key] = owner.torchPermutation.map { value.permuted(inversePermutation($0)) } ?? value
+        }
+        try optimizer.loadState(state, stepCount: stepCount)
     }
 
     static func inversePermutation(_ p: [Int]) -> [Int] {

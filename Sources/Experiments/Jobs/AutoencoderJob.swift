@@ -1,0 +1,137 @@
+import Data
+import Engine
+import Foundation
+import Models
+import NN
+
+/// Trains an image autoencoder with MSE for reconstruction or completion: one step per shuffled batch, the
+/// validation MSE after every epoch, samples and the full measures (MSE, PSNR, SSIM, hidden pixels) at the end.
+public final class AutoencoderJob: TrainingJob {
+    public static let kind = JobKind.autoencoder
+    public let configuration: TrainingConfiguration
+    public let model: any ImageAutoencoder
+    public let optimizer: any Optimizer
+    public let training: ImageDataset
+    public let validation: ImageDataset
+    public let test: ImageDataset?
+    /// The occlusion of a completion run; `nil` for reconstruction.
+    public let mask: ImageMask?
+    public var generators: [String: RandomGenerator] = [:]
+    public let plan: TrainingPlan
+    private let slot: OptimizerSlot
+    /// The final measures, set by `finish`.
+    public private(set) var validationResult: EvaluationResult?
+    public private(set) var testResult: EvaluationResult?
+
+    public init(configuration c: TrainingConfiguration, model: any ImageAutoencoder, optimizer: any Optimizer,
+                training: ImageDataset, validation: ImageDataset, test: ImageDataset?, mask: ImageMask?) throws {
+        configuration = c
+        self.model = model
+        self.optimizer = optimizer
+        self.training = training
+        self.validation = validation
+        self.test = test
+        self.mask = mask
+        var plan = TrainingPlan(epochs: c.epochs, batchSize: c.batchSize, trainingCount: training.count, lossNames: ["train_mse"])
+        plan.sampleEvery = c.epochs
+        plan.gradientClip = c.gradientClip
+        plan.threads = c.threads
+        plan.seed = c.seed
+        plan.schedule = try LearningRateSchedule(kind: c.learningRateSchedule, baseRate: c.learningRate, warmup: c.warmup,
+                                                 totalSteps: plan.totalSteps)
+        self.plan = plan
+        slot = OptimizerSlot(name: "optimizer", optimizer: optimizer, parameters: model.parameters)
+    }
+
+    public var summary: String {
+        "\(model.name): \(model.parameterCount) parameters; \(configuration.dataset) \(training.count) training, "
+            + "\(validation.count) validation\(test.map { ", \($0.count) test" } ?? "") images; task \(configuration.task.rawValue)"
+    }
+
+    public var checkpointMetadata: [String: String] {
+        ["model": configuration.model.rawValue, "image_shape": model.imageShape.map(String.init).joined(separator: ",")]
+    }
+
+    public var networks: [SavedNetwork] { [SavedNetwork(name: "model", module: model)] }
+    public var optimizers: [OptimizerSlot] { [slot] }
+    public var measureNames: [String] { mask == nil ? ["validation_mse"] : ["validation_mse", "validation_hidden_mse"] }
+
+    /// The network's input for a batch of original images.
+    public func input(for images: Tensor) -> Tensor { mask?.occlude(images) ?? images }
+
+    public func step(_ batch: [Int], update: StepUpdate) throws -> [Float] {
+        let images = training.batch(indices: batch)
+        model.zeroGradients()
+        let loss = mseLoss(predictions: model(input(for: images)), targets: images)
+        try update(slot, loss: loss)
+        return [loss.scalar]
+    }
+
+    public func evaluate(after epoch: Int, final: Bool) throws -> [Double] {
+        let errors = try measure(validation, structuralSimilarity: false).errors
+        return mask == nil ? [errors.meanSquaredError] : [errors.meanSquaredError, errors.hiddenMeanSquaredError ?? .nan]
+    }
+
+    /// MSE (and SSIM when asked) of the model over `dataset`, 64 images at a time, without recording gradients.
+    public func measure(_ dataset: ImageDataset, structuralSimilarity: Bool) throws -> (result: EvaluationResult, errors: ErrorAccumulator) {
+        var errors = ErrorAccumulator()
+        let result = try Experiments.evaluate(dataset, mask: mask, structuralSimilarity: structuralSimilarity, errors: &errors) {
+            self.model(self.input(for: $0))
+        }
+        return (result, errors)
+    }
+
+    /// Writes `samples/final.png`: the first 8 validation images as input | output | original.
+    public func writeSamples(after epoch: Int, in folder: RunFolder) throws {
+        let indices = Array(0..<min(8, validation.count))
+        guard !indices.isEmpty else { return }
+        let originals = validation.batch(indices: indices)
+        let outputs = withoutGradients { model(input(for: originals)) }.clamped(min: 0, max: 1)
+        let shown = try mask?.fill(originals, with: 0.5) ?? originals
+        let grid = try SampleGrid.write(occluded: shown, completed: outputs, original: originals, to: folder.samplePath("final.png"))
+        sampleWidth = grid.width
+    }
+
+    private var sampleWidth: Int?
+
+    /// Measures the validation and test images in full and writes `report.html`.
+    public func writeReport(_ log: MetricsLog, in folder: RunFolder) throws {
+        try measureFinal()
+        let caption = mask != nil ? "occluded input | completed | original (validation images)" : "input | reconstruction | original (validation images)"
+        let seconds = log.last("seconds") ?? 0
+        let report = AutoencoderReport(configuration: configuration, history: log.epochMetrics, validation: ReportMetrics(validationResult!),
+                                       test: testResult.map { ReportMetrics($0) }, modelName: model.name, parameterCount: model.parameterCount,
+                                       samples: [SampleReference(path: "samples/final.png", caption: caption, pixelWidth: sampleWidth)],
+                                       imagesPerSecond: seconds > 0 ? Double(training.count * configuration.epochs) / seconds : nil,
+                                       trainingImages: training.count)
+        try report.write(in: folder)
+    }
+
+    /// Measures validation and test images with SSIM (once; `writeReport` calls it).
+    public func measureFinal() throws {
+        guard validationResult == nil else { return }
+        validationResult = try measure(validation, structuralSimilarity: true).result
+        testResult = try test.map { try measure($0, structuralSimilarity: true).result }
+    }
+}
+
+extension MetricsLog {
+    /// The autoencoder's rows as `EpochMetrics`.
+    public var epochMetrics: [EpochMetrics] {
+        let train = values("train_mse") ?? [], validation = values("validation_mse") ?? [], seconds = values("seconds") ?? []
+        let hidden = values("validation_hidden_mse")
+        return rows.indices.map { i in
+            EpochMetrics(epoch: Int(rows[i][0]), trainingLoss: train[i], validationLoss: validation[i],
+                         validationHiddenLoss: hidden.map { $0[i] }, seconds: seconds[i])
+        }
+    }
+}
+
+/// One epoch of an autoencoder run, as reports and charts show it.
+public struct EpochMetrics: Equatable, Sendable {
+    public var epoch: Int
+    public var trainingLoss: Double
+    public var validationLoss: Double
+    public var validationHiddenLoss: Double?
+    public var seconds: Double
+}
