@@ -1,9 +1,5 @@
 import ArgumentParser
-import Engine
 import Experiments
-import Foundation
-import Imaging
-import Models
 
 /// `imagegen backgrounds train|sample`: the smooth-background generator of seed 000.
 struct Backgrounds: ParsableCommand {
@@ -18,8 +14,8 @@ struct BackgroundsTrain: ParsableCommand {
         abstract: "Train a background generator; prints diversity, smoothness and coverage as it goes.",
         discussion: "Example: imagegen backgrounds train --model faithful --steps 1000 --output runs/backgrounds-faithful")
 
-    @Option(help: "Model: faithful (the article's) or diverse (ImageGen's, does not collapse).") var model = "faithful"
-    @Option(help: "Optimisation steps (the article's 'epochs'; default 1000).") var steps: Int?
+    @Option(help: "Model: faithful (the article's) or diverse (ImageGen's, does not collapse).") var model = BackgroundKind.faithful
+    @Option(help: "Optimisation steps (the article's 'epochs').") var steps = 1000
     @Option(name: .customLong("batch-size")) var batchSize = 128
     @Option(name: .customLong("lr"), help: "RMSprop learning rate.") var learningRate: Float = 1e-5
     @Option var seed: UInt64 = 0
@@ -31,31 +27,30 @@ struct BackgroundsTrain: ParsableCommand {
     @Flag(help: "Replace an existing run folder.") var overwrite = false
     @Flag(help: "Print only the final results.") var quiet = false
 
+    var configuration: BackgroundConfiguration {
+        var c = BackgroundConfiguration()
+        c.kind = model
+        c.steps = steps
+        c.batchSize = batchSize
+        c.learningRate = learningRate
+        c.seed = seed
+        c.threads = threads
+        c.checkpointEvery = checkpointEvery
+        c.gradientClip = gradientClip
+        return c
+    }
+
+    func validate() throws { try validating { try configuration.validate() } }
+
     func run() throws {
         Interruption.install()
-        guard (steps ?? 1) > 0, batchSize > 1, checkpointEvery > 0 else {
-            throw ExperimentError.invalidArgument("--steps and --checkpoint-every must be > 0 and --batch-size > 1")
+        let path = output ?? "runs/backgrounds-\(model.rawValue)"
+        let log = try BackgroundJob.train(configuration, runFolder: path, mode: RunFolder.Mode(resume: resume, overwrite: overwrite),
+                                          reporter: ProgressReporter(quiet: quiet))
+        if let diversity = log.last("diversity"), let coverage = log.last("coverage") {
+            print(String(format: "final: diversity %.4f  coverage %.4f", diversity, coverage))
         }
-        let path = output ?? "runs/backgrounds-\(model)"
-        var options = BackgroundTrainingOptions()
-        if resume {
-            options = try decodeSavedOptions(BackgroundTrainingOptions(), from: "\(path)/config.json")
-            options.steps = max(options.steps, steps ?? 0)
-        } else {
-            options.kind = model
-            options.steps = steps ?? 1000
-            options.batchSize = batchSize
-            options.learningRate = learningRate
-            options.seed = seed
-            options.threads = threads
-            options.checkpointEvery = checkpointEvery
-            options.gradientClip = gradientClip
-        }
-        let trainer = try BackgroundTrainer(options: options)
-        let folder = try RunFolder(path: path, mode: resume ? .resume : (overwrite ? .overwrite : .create))
-        let records = try trainer.train(into: folder, reporter: ProgressReporter(quiet: quiet), resume: resume)
-        if let last = records.last { print("final: \(last.metrics)") }
-        print("wrote \(folder.path)/ (model.safetensors, metrics.csv, samples/, report.html)")
+        print("wrote \(path)/ (model.safetensors, training-state.safetensors, metrics.csv, samples/, report.html)")
     }
 }
 
@@ -70,20 +65,11 @@ struct BackgroundsSample: ParsableCommand {
     @Option var seed: UInt64 = 1
     @Option(help: "Output folder (default <run>/sampled).") var output: String?
 
+    func validate() throws { try validating { try Validate.positive(count, flag: "--count") } }
+
     func run() throws {
-        guard count > 0 else { throw ExperimentError.invalidArgument("--count must be > 0") }
-        let model = try loadBackgroundModel(from: "\(runFolder)/model.safetensors")
-        var rng = RandomGenerator(seed: seed)
-        let (rgb, _, metrics) = sampleBackgrounds(model, count: count, using: &rng)
-        let folder = output ?? "\(runFolder)/sampled"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try saveImageGrid(rgb, to: "\(folder)/grid.png", options: ImageGridOptions(imagesPerRow: 8))
-        let plane = 64 * 64 * 3
-        for i in 0..<count {
-            let pixels = Array(UnsafeBufferPointer(start: rgb.storage.pointer + i * plane, count: plane))
-            try writeImage(Image(width: 64, height: 64, channels: 3, pixels: pixels), to: String(format: "%@/background%03d.png", folder, i))
-        }
-        print("\(model.kind): \(metrics)")
+        let (folder, summary) = try writeBackgroundSamples(run: runFolder, count: count, seed: seed, output: output)
+        print(summary)
         print("wrote \(folder)/grid.png and \(count) single images")
     }
 }

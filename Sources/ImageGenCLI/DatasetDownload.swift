@@ -1,5 +1,5 @@
 import ArgumentParser
-import Data
+import Experiments
 import Foundation
 
 extension Datasets {
@@ -18,7 +18,7 @@ extension Datasets {
             look for datasets.
             """)
 
-        @Argument(help: ArgumentHelp("The dataset.", valueName: DatasetSource.all.map(\.id).joined(separator: "|")))
+        @Argument(help: ArgumentHelp("The dataset.", valueName: DatasetDownloads.names.joined(separator: "|")))
         var name: String
 
         @Option(name: .customLong("to"), help: ArgumentHelp("The folder to install under.", valueName: "dir"))
@@ -34,41 +34,27 @@ extension Datasets {
         var deleteArchive = false
 
         func validate() throws {
-            guard DatasetSource.all.contains(where: { $0.id == name.lowercased() }) else {
-                throw ValidationError("unknown dataset \(name); choose one of \(DatasetSource.all.map(\.id).joined(separator: ", "))")
+            guard DatasetDownloads.names.contains(name.lowercased()) else {
+                throw ValidationError("unknown dataset \(name); choose one of \(DatasetDownloads.names.joined(separator: ", "))")
             }
             guard attempts >= 1 else { throw ValidationError("--attempts must be at least 1") }
         }
 
         func run() throws {
-            let source = try DatasetSource.named(name)
-            let downloader = Downloader(maximumAttempts: attempts)
             let bar = ProgressBar(enabled: isatty(STDERR_FILENO) != 0)
-            downloader.progress = { bar.update($0) }
-            var installer = DatasetInstaller(downloader: downloader, baseURL: baseURL)
-            installer.deleteArchive = deleteArchive
-            installer.willFetch = { url in
-                bar.start(label: String(url.split(separator: "/").last ?? ""))
-                if !bar.enabled { FileHandle.standardError.write(Data("fetching \(url)\n".utf8)) }
-            }
-            let result: DatasetInstaller.Result
+            let lines: [String]
             do {
-                result = try installer.install(source, into: folder)
+                lines = try DatasetDownloads.download(name, into: folder, baseURL: baseURL, attempts: attempts, deleteArchive: deleteArchive,
+                                                      willFetch: { url in
+                                                          bar.start(label: String(url.split(separator: "/").last ?? ""))
+                                                          if !bar.enabled { FileHandle.standardError.write(Data("fetching \(url)\n".utf8)) }
+                                                      }, progress: { bar.update(received: $1, total: $2) })
                 bar.finish()
             } catch {
                 bar.finish()
                 throw error
             }
-            for (path, outcome) in result.files {
-                switch outcome {
-                case .alreadyPresent: print("\(path): already present, MD5 verified")
-                case .downloaded(let resumed, _): print("\(path): downloaded\(resumed ? " (resumed)" : ""), MD5 verified")
-                }
-            }
-            if source.packaging.extractedFolder != nil {
-                print(result.extracted ? "extracted to \(result.datasetFolder)" : "\(result.datasetFolder) already exists; nothing fetched")
-            }
-            print("\(source.title) is in \(result.datasetFolder)")
+            for line in lines { print(line) }
         }
     }
 }
@@ -93,18 +79,18 @@ final class ProgressBar: @unchecked Sendable {
         lastDraw = 0
     }
 
-    func update(_ progress: Downloader.Progress) {
+    func update(received: Int64, total: Int64?) {
         guard enabled else { return }
         lock.lock(); defer { lock.unlock() }
         let now = Date().timeIntervalSince1970
-        let complete = progress.total.map { progress.received >= $0 } ?? false
+        let complete = total.map { received >= $0 } ?? false
         guard now - lastDraw >= 0.1 || complete else { return }
         lastDraw = now
-        let mb = Double(progress.received) / 1e6
+        let mb = Double(received) / 1e6
         let rate = now > started ? mb / (now - started) : 0
         var line = "\r\(label) "
-        if let total = progress.total, total > 0 {
-            let fraction = min(Double(progress.received) / Double(total), 1)
+        if let total = total, total > 0 {
+            let fraction = min(Double(received) / Double(total), 1)
             let width = 30, filled = Int(fraction * Double(width))
             line += "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
             line += String(format: "%3.0f%% %.1f/%.1f MB", fraction * 100, mb, Double(total) / 1e6)

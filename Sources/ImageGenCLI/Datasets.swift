@@ -1,5 +1,5 @@
 import ArgumentParser
-import Data
+import Experiments
 
 /// `imagegen datasets`: look at dataset files.
 struct Datasets: ParsableCommand {
@@ -13,7 +13,7 @@ struct Datasets: ParsableCommand {
         @Argument(help: "An IDX file (raw or gzip), a CIFAR binary file or folder, or a folder of images.") var path: String
 
         func run() throws {
-            print(try DatasetInfo.inspect(path: path).description)
+            print(try DatasetDownloads.describe(path: path))
         }
     }
 }

@@ -44,7 +44,7 @@ struct Reproduce: ParsableCommand {
             try RunFolder.writeText(lines.joined(separator: "\n") + "\n", to: "\(folder)/table.md")
             try RunFolder.writeText(csv.joined(separator: "\n") + "\n", to: "\(folder)/table.csv")
             comparisons.append(ArticleComparison(dataset: dataset, model: row.description, latentSize: row.latentSize,
-                                                 optimizer: row.optimizer, epochs: c.epochs, articleMSE: row.articleMSE, ourMSE: ours))
+                                                 optimizer: row.optimizer.rawValue, epochs: c.epochs, articleMSE: row.articleMSE, ourMSE: ours))
             let notes = dataset == "fashion-mnist" ? ["The article trained on MNIST; Fashion-MNIST runs MNIST's settings, so its numbers are a reference, not a target."] : []
             try ComparisonTable.report(comparisons, title: "Reproducing “Generating Images” on \(dataset)", notes: notes)
                 .write(to: "\(folder)/report.html")

@@ -13,16 +13,30 @@ struct Sweep: ParsableCommand {
     @Flag(help: "Replace an existing sweep folder.") var overwrite = false
     @Flag(help: "Continue an interrupted sweep in --output (pass the same options).") var resume = false
 
-    func run() throws {
-        let sizes = try latents.split(separator: ",").map { part -> Int in
-            guard let n = Int(part.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--latents: '\(part)' is not a number") }
-            return n
+    var sizes: [Int] {
+        get throws {
+            try latents.split(separator: ",").map { part in
+                guard let n = Int(part.trimmingCharacters(in: .whitespaces)), n > 0 else {
+                    throw ValidationError("--latents: '\(part)' is not a positive whole number")
+                }
+                return n
+            }
         }
+    }
+
+    func validate() throws { _ = try sizes }
+
+    func run() throws {
         let c = options.configuration
-        let folder = output ?? "runs/sweep-\(c.model)-\(c.task)-\(c.dataset)"
-        let sweep = try LatentSweep(configuration: c, latentSizes: sizes, folder: folder)
+        let folder = output ?? "runs/sweep-\(c.model.rawValue)-\(c.task.rawValue)-\(c.dataset)"
+        let sweep = try LatentSweep(configuration: c, latentSizes: try sizes, folder: folder)
         Interruption.install()
-        let entries = try sweep.run(mode: resume ? .resume : (overwrite ? .overwrite : .create), reporter: ProgressReporter(quiet: options.quiet))
+        let entries: [SweepEntry]
+        do {
+            entries = try sweep.run(mode: RunFolder.Mode(resume: resume, overwrite: overwrite), reporter: ProgressReporter(quiet: options.quiet))
+        } catch ExperimentError.interrupted(let stop) {
+            throw Interrupted(stop: stop, resume: "the same imagegen sweep command with --output \(folder) --resume")
+        }
         print("latent   validation MSE   hidden MSE   test MSE")
         for e in entries {
             print(String(format: "%6d   %14.5f   %10@   %8@", e.latentSize, e.result.validation.meanSquaredError,

@@ -9,16 +9,18 @@ struct Train: ParsableCommand {
 
     @OptionGroup var options: TrainingOptions
     @Option(help: "Run folder (default runs/<model>-<task>-<dataset>-latent<N>).") var output: String?
-    @Flag(help: "Continue the run in --output from its last checkpoint.") var resume = false
+    @Flag(help: "Continue the run in --output from its last checkpoint (its saved settings; --epochs may extend it).") var resume = false
     @Flag(help: "Replace an existing run folder.") var overwrite = false
 
     func run() throws {
         Interruption.install()
         let c = options.configuration
-        let folder = output ?? "runs/\(c.model)-\(c.task)-\(c.dataset)-latent\(c.latentSize)"
-        let session = try TrainingSession(configuration: c, runFolder: folder,
-                                          mode: resume ? .resume : (overwrite ? .overwrite : .create),
-                                          reporter: ProgressReporter(quiet: options.quiet))
-        try session.run()
+        let folder = output ?? "runs/\(c.model.rawValue)-\(c.task.rawValue)-\(c.dataset)-latent\(c.latentSize)"
+        try TrainingSession(configuration: c, runFolder: folder, mode: RunFolder.Mode(resume: resume, overwrite: overwrite),
+                            reporter: ProgressReporter(quiet: options.quiet)).run()
     }
+}
+
+extension RunFolder.Mode {
+    init(resume: Bool, overwrite: Bool) { self = resume ? .resume : (overwrite ? .overwrite : .create) }
 }

@@ -165,3 +165,22 @@ public func sampleBackgrounds(_ model: any BackgroundModel, count: Int, using rn
     let metrics = BackgroundMetrics(samples: outputs, using: &rng)
     return (backgroundsAsRGB(outputs), outputs, metrics)
 }
+
+extension BackgroundJob {
+    /// Trains (or, with `.resume`, continues with the run's saved settings; a larger `steps` extends it) a background
+    /// run in `runFolder`: what `imagegen backgrounds train` runs.
+    @discardableResult
+    public static func train(_ configuration: BackgroundConfiguration, runFolder: String, mode: RunFolder.Mode,
+                             reporter: ProgressReporter) throws -> MetricsLog {
+        var c = configuration
+        if mode == .resume {
+            c = try RunConfiguration.read(BackgroundConfiguration.self, from: runFolder)
+            c.steps = max(c.steps, configuration.steps)
+        }
+        let job = try BackgroundJob(configuration: c)
+        let folder = try RunFolder(path: runFolder, mode: mode)
+        let loop = try TrainingLoop(job: job, folder: folder, resume: mode == .resume, reporter: reporter)
+        try RunConfiguration.write(c, to: folder)
+        return try loop.run()
+    }
+}

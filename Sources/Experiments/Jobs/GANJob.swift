@@ -177,3 +177,25 @@ public final class GANJob: TrainingJob {
         try report.write(to: folder.reportPath)
     }
 }
+
+extension GANJob {
+    /// Trains (or, with `.resume`, continues with the run's saved settings; a larger `epochs` extends it) a letter
+    /// GAN in `runFolder`: what `imagegen gan train` runs. Rendered letters are kept in `runFolder/letters`.
+    @discardableResult
+    public static func train(_ configuration: GANConfiguration, runFolder: String, mode: RunFolder.Mode,
+                             reporter: ProgressReporter) throws -> MetricsLog {
+        var c = configuration
+        if mode == .resume {
+            c = try RunConfiguration.read(GANConfiguration.self, from: runFolder)
+            c.epochs = max(c.epochs, configuration.epochs)
+        }
+        try c.validate()
+        let folder = try RunFolder(path: runFolder, mode: mode)
+        let data = try LetterSet.load(emnistFolder: c.emnistFolder, perLetter: c.perLetter, fontFolder: c.fontFolder, seed: c.seed,
+                                      limit: c.limit, renderedFolder: mode == .resume ? nil : "\(runFolder)/letters")
+        let job = try GANJob(configuration: c, data: data)
+        let loop = try TrainingLoop(job: job, folder: folder, resume: mode == .resume, reporter: reporter)
+        try RunConfiguration.write(c, to: folder)
+        return try loop.run()
+    }
+}

@@ -59,6 +59,9 @@ public struct RunFolder: Sendable {
     public static func networkPath(in folder: String, _ name: String) -> String { "\(folder)/\(name).safetensors" }
     func pendingPath(_ name: String) -> String { "\(path)/\(name).pending.safetensors" }
 
+    /// Writes `text` atomically to `path`.
+    public static func writeText(_ text: String, to path: String) throws { try AtomicFile.write(text, to: path) }
+
     /// Writes `text` atomically to `file`.
     public func write(_ text: String, to file: String) throws { try AtomicFile.write(text, to: file) }
 }
