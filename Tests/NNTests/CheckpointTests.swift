@@ -136,7 +136,7 @@ func bits(_ t: Tensor) -> [UInt32] { t.scalars.map(\.bitPattern) }
             Issue.record("expected unexpectedTensor(3.…), got \(String(describing: error))")
             return
         }
-        #expect(throws: SafeTensorsError.unreadable(path: dir.path + "/missing", reason: "no such file")) {
+        #expect(throws: FileReadError.cannotOpen(path: dir.path + "/missing", reason: "No such file or directory")) {
             try Checkpoint.load(dir.path + "/missing", into: shallow)
         }
     }
