@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Imaging
 import Testing
+import TestSupport
 
 // MARK: MD5
 

@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Imaging
 import Testing
+import TestSupport
 
 /// A deterministic test pattern whose values are exact multiples of 1/255.
 func patternImage(width: Int, height: Int, channels: Int) -> Image {
