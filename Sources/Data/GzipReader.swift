@@ -22,9 +22,9 @@ final class GzipReader {
         input = .allocate(capacity: inputCapacity)
         // 16 + MAX_WBITS: expect a gzip wrapper.
         let status = inflateInit2_(stream, 16 + MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        // Every property is set, so a throw here still runs `deinit`, which frees the buffers (and `inflateEnd`
+        // of a stream that failed to start does nothing).
         guard status == Z_OK else {
-            input.deallocate()
-            stream.deallocate()
             throw DataError.corruptCompression(path: path, message: "zlib could not start (status \(status))")
         }
     }

@@ -1,5 +1,4 @@
 import Engine
-import Imaging
 
 /// Builds an `ImageDataset` from an IDX image file `[N, H, W]` (or `[N, H, W, C]`) and an IDX label file `[N]`.
 public enum IDXDataset {

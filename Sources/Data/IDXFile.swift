@@ -1,5 +1,4 @@
 import Engine
-import Imaging
 
 /// Reads and writes IDX files (MNIST, Fashion-MNIST, EMNIST), raw or gzip-compressed.
 ///

@@ -98,11 +98,6 @@ public final class ReadableFile {
         String(decoding: try contents(at: path), as: UTF8.self)
     }
 
-    /// The size in bytes of the regular file at `path`.
-    public static func size(at path: String) throws(FileReadError) -> Int {
-        try ReadableFile(path: path).size
-    }
-
     /// Whether `path` names a regular file that can be opened for reading.
     public static func isReadable(at path: String) -> Bool {
         (try? ReadableFile(path: path)) != nil
