@@ -39,6 +39,4 @@ struct Fixture {
 extension Tensor {
     /// NCHW → NHWC (images) or torch conv weight → our layout: both are permutation (0, 2, 3, 1).
     var nchwToNHWC: Tensor { withoutGradients { permuted([0, 2, 3, 1]) } }
-    /// NHWC → NCHW.
-    var nhwcToNCHW: Tensor { withoutGradients { permuted([0, 3, 1, 2]) } }
 }

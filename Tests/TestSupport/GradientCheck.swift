@@ -14,10 +14,10 @@ import Testing
 ///   curved ones (exp, log, 1/x, pow, sigmoid, tanh) on the bounded ranges used — hence `relative` = 2e-2.
 /// A wrong gradient (a missing factor, a sign, a transposed weight, a dropped broadcast sum) misses by O(1).
 public struct GradientTolerance: Sendable {
-    public var absolute: Double = 2e-3
-    public var relative: Double = 2e-2
+    public var absolute: Double
+    public var relative: Double
     /// The finite-difference step, relative to max(1, |x|).
-    public var step: Float = 1e-2
+    public var step: Float
 
     public init(absolute: Double = 2e-3, relative: Double = 2e-2, step: Float = 1e-2) {
         self.absolute = absolute
