@@ -38,13 +38,16 @@ let package = Package(
             dependencies: ["Experiments", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimisation),
         .executableTarget(name: "Benchmarks", dependencies: ["Engine", "NN", "Models", "Data"], swiftSettings: optimisation),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
-        .testTarget(name: "NNTests", dependencies: ["Engine", "NN"], exclude: ["Fixtures"]),
-        .testTarget(name: "DataTests", dependencies: ["Engine", "Data", "Imaging"]),
-        .testTarget(name: "ImagingTests", dependencies: ["Engine", "Imaging"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Engine", "NN", "Data", "Imaging", "Models", "Experiments"],
-                    exclude: ["Fixtures"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Engine", "NN", "Models", "Imaging", "Experiments"]),
+        // Test helpers shared by every test target: gradient checks, value comparisons, random inputs,
+        // temporary directories and the fuzz corpora.
+        .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport"),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+        .testTarget(name: "NNTests", dependencies: ["Engine", "NN", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Engine", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "DataTests", dependencies: ["Engine", "Imaging", "Data", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Engine", "NN", "Models"]),
+        .testTarget(name: "ExperimentsTests",
+                    dependencies: ["Engine", "NN", "Data", "Imaging", "Models", "Experiments", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

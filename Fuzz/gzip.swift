@@ -1,6 +1,6 @@
 import Data
+import Engine
 import Foundation
-import Imaging
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGzip(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -8,6 +8,6 @@ public func fuzzGzip(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var bytes = Array(UnsafeBufferPointer(start: data, count: size))
     if !Gzip.isGzip(bytes) { bytes = [0x1f, 0x8b] + bytes }
     let path = bytes.withUnsafeBufferPointer { fuzzInputFile($0.baseAddress!, $0.count, name: "gz") }
-    do { _ = try IDXFile.read(at: path, byteLimit: 1 << 22) } catch { expectTyped(error, [DataError.self, FileError.self]) }
+    do { _ = try IDXFile.read(at: path, byteLimit: 1 << 22) } catch { expectTyped(error, [DataError.self, FileReadError.self]) }
     return 0
 }

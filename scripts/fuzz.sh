@@ -6,7 +6,7 @@
 #   RUNS=0 scripts/fuzz.sh          # build only
 #
 # Targets: safetensors idx gzip cifar png jpeg. Each starts from the malformed-file corpus kept as test fixtures
-# (Tests/ExperimentsTests/Fixtures/fuzz-corpus/<target>); new inputs go to .build-fuzz/corpus/<target>, crashes to
+# (Tests/<Module>Tests/Fixtures/fuzz-corpus/<target>, beside the parser's tests); new inputs go to .build-fuzz/corpus/<target>, crashes to
 # .build-fuzz/findings/<target>. The package modules are built once with SwiftPM in .build-fuzz (instrumented,
 # with testing enabled so internal decoders are reachable) and each target links their object files.
 set -euo pipefail
@@ -42,7 +42,7 @@ for target in "${TARGETS[@]}"; do
     [ "$RUNS" = 0 ] && continue
     corpus="$SCRATCH/corpus/$target"
     mkdir -p "$corpus" "$SCRATCH/findings/$target"
-    seeds="Tests/ExperimentsTests/Fixtures/fuzz-corpus/$target"
+    seeds=$(echo Tests/*/Fixtures/fuzz-corpus/"$target")
     echo "== $target: $RUNS executions"
     start=$(date +%s)
     "$exe" -runs="$RUNS" -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=65536 -timeout=10 \

@@ -1,4 +1,4 @@
-import Imaging
+import Engine
 
 /// Decoding of the CIFAR binary format: fixed-size records of label bytes followed by a 32x32 RGB
 /// image stored planar (1024 red, then 1024 green, then 1024 blue values, each row by row).
@@ -8,7 +8,7 @@ enum CIFARRecords {
 
     /// Decodes every record of the file at `path` into HWC pixels and the label at `labelByte`.
     static func decode(path: String, labelBytes: Int, labelByte: Int, classCount: Int) throws -> (pixels: [UInt8], labels: [Int]) {
-        let data = try BinaryFile.read(at: path)
+        let data = try ReadableFile.contents(at: path)
         let recordSize = labelBytes + imageBytes
         guard !data.isEmpty, data.count % recordSize == 0 else {
             throw DataError.partialRecord(path: path, size: data.count, recordSize: recordSize)
@@ -43,8 +43,8 @@ enum CIFARRecords {
     /// Label names from a text file with one name per line (blank lines ignored), or `fallback` when
     /// the file does not exist. A file with the wrong number of names is an error.
     static func labelNames(at path: String, expected: Int, fallback: [String]) throws -> [String] {
-        guard (try? BinaryFile.size(at: path)) != nil else { return fallback }
-        let text = String(decoding: try BinaryFile.read(at: path), as: UTF8.self)
+        guard ReadableFile.isReadable(at: path) else { return fallback }
+        let text = try ReadableFile.text(at: path)
         let names = text.split(whereSeparator: \.isNewline)
             .map(trimmed)
             .filter { !$0.isEmpty }
@@ -63,9 +63,9 @@ enum CIFARRecords {
     /// `folder` itself when it holds `marker`, else `folder/<subfolder>` when that does.
     static func resolve(folder: String, subfolder: String, marker: String) -> String {
         let trimmed = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
-        if (try? BinaryFile.size(at: trimmed + "/" + marker)) != nil { return trimmed }
+        if ReadableFile.isReadable(at: trimmed + "/" + marker) { return trimmed }
         let nested = trimmed + "/" + subfolder
-        if (try? BinaryFile.size(at: nested + "/" + marker)) != nil { return nested }
+        if ReadableFile.isReadable(at: nested + "/" + marker) { return nested }
         return trimmed
     }
 }

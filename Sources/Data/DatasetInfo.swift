@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Imaging
 
@@ -31,7 +32,7 @@ public struct DatasetInfo: Equatable, Sendable, CustomStringConvertible {
     public static func inspect(path: String) throws -> DatasetInfo {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw FileError.cannotOpen(path: path, reason: "no such file or folder")
+            throw FileReadError.cannotOpen(path: path, reason: "no such file or folder")
         }
         return isDirectory.boolValue ? try inspectFolder(path) : try inspectFile(path)
     }
@@ -95,8 +96,8 @@ public struct DatasetInfo: Equatable, Sendable, CustomStringConvertible {
     }
 
     static func inspectFile(_ path: String) throws -> DatasetInfo {
-        let size = try BinaryFile.size(at: path)
-        let head = try BinaryFile.read(at: path, offset: 0, count: Swift.min(size, 8))
+        let file = try ReadableFile(path: path)
+        let head = try file.bytes(count: Swift.min(file.size, 8), at: 0)
         if ImageFormat.detect(head) != nil {
             let image = try readImage(at: path)
             return DatasetInfo(path: path, format: "\(ImageFormat.detect(head)!.rawValue) image", count: 1,
@@ -120,7 +121,7 @@ public struct DatasetInfo: Equatable, Sendable, CustomStringConvertible {
         }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         if name.hasSuffix(".bin") {
-            let isCIFAR100 = size % 3074 == 0 && (name == "train.bin" || name == "test.bin")
+            let isCIFAR100 = file.size % 3074 == 0 && (name == "train.bin" || name == "test.bin")
             let decoded = isCIFAR100
                 ? try CIFARRecords.decode(path: path, labelBytes: 2, labelByte: 1, classCount: 100)
                 : try CIFARRecords.decode(path: path, labelBytes: 1, labelByte: 0, classCount: 10)

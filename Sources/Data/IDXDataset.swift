@@ -1,4 +1,4 @@
-import Imaging
+import Engine
 
 /// Builds an `ImageDataset` from an IDX image file `[N, H, W]` (or `[N, H, W, C]`) and an IDX label file `[N]`.
 public enum IDXDataset {
@@ -66,7 +66,7 @@ public enum IDXDataset {
         let candidates = allowCompressed ? names.flatMap { [$0, $0 + ".gz"] } : names
         for name in candidates {
             let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
-            if (try? BinaryFile.size(at: path)) != nil { return path }
+            if ReadableFile.isReadable(at: path) { return path }
         }
         throw DataError.missingFile(folder: folder, expected: candidates)
     }

@@ -1,18 +1,4 @@
-import Imaging
-
-/// The contents of an IDX file of unsigned bytes: its dimensions and its data, row-major.
-public struct IDXArray: Equatable, Sendable {
-    /// The sizes from the header, outermost first (e.g. `[60000, 28, 28]`).
-    public let dims: [Int]
-    /// `dims.reduce(1, *)` bytes.
-    public let bytes: [UInt8]
-
-    public init(dims: [Int], bytes: [UInt8]) {
-        precondition(dims.reduce(1, *) == bytes.count, "IDX dims \(dims) need \(dims.reduce(1, *)) bytes, got \(bytes.count)")
-        self.dims = dims
-        self.bytes = bytes
-    }
-}
+import Engine
 
 /// Reads and writes IDX files (MNIST, Fashion-MNIST, EMNIST), raw or gzip-compressed.
 ///
@@ -40,26 +26,27 @@ public enum IDXFile {
             let reader = try GzipReader(path: path)
             return try parseHeader(path: path) { try reader.read(count: $0) }
         }
-        let size = try BinaryFile.size(at: path)
+        let file = try ReadableFile(path: path)
         var offset = 0
         return try parseHeader(path: path) { count in
             defer { offset += count }
-            return try BinaryFile.read(at: path, offset: offset, count: min(count, max(size - offset, 0)))
+            return try file.bytes(count: min(count, max(file.size - offset, 0)), at: offset)
         }
     }
 
     static func readRaw(at path: String, byteLimit: Int) throws -> IDXArray {
-        let size = try BinaryFile.size(at: path)
+        let file = try ReadableFile(path: path)
+        let size = file.size
         var offset = 0
         let dims = try parseHeader(path: path) { count in
             defer { offset += count }
-            return try BinaryFile.read(at: path, offset: offset, count: min(count, max(size - offset, 0)))
+            return try file.bytes(count: min(count, max(size - offset, 0)), at: offset)
         }
         let expected = try dataSize(dims, path: path, limit: byteLimit)
         let actual = size - offset
         if actual < expected { throw DataError.truncated(path: path, expectedBytes: offset + expected, actualBytes: size) }
         if actual > expected { throw DataError.trailingData(path: path, expectedBytes: offset + expected) }
-        return IDXArray(dims: dims, bytes: try BinaryFile.read(at: path, offset: offset, count: expected))
+        return IDXArray(dims: dims, bytes: try file.bytes(count: expected, at: offset))
     }
 
     /// A gzip IDX file opened past its header: the reader, the dimensions, the header's size and the data size
@@ -142,6 +129,6 @@ public enum IDXFile {
     /// Writes `array` to `path` atomically, gzip-compressed when `compressed` is true.
     public static func write(_ array: IDXArray, to path: String, compressed: Bool = false) throws {
         let encoded = encode(array)
-        try BinaryFile.writeAtomically(compressed ? Gzip.compress(encoded) : encoded, to: path)
+        try AtomicFile.write(compressed ? Gzip.compress(encoded) : encoded, to: path)
     }
 }

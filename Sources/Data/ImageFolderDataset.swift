@@ -1,27 +1,8 @@
 import Dispatch
+import Engine
 import Foundation
 import Imaging
 
-/// How `ImageFolderDataset` turns files into same-sized samples: centre crop, then bilinear resize,
-/// then channel conversion, then rounding to 8 bits.
-public struct ImageFolderOptions: Sendable {
-    /// Centre-crop every image to this width and height first (torchvision `center_crop` placement).
-    public var centreCrop: (width: Int, height: Int)?
-    /// Resize every image to this width and height (bilinear, half-pixel centres, no antialias).
-    public var resize: (width: Int, height: Int)?
-    /// Convert every image to this many channels (1, 3 or 4); by default the first image's count.
-    public var channels: Int?
-    /// Load at most this many images (the first in sorted path order).
-    public var limit: Int?
-
-    public init(centreCrop: (width: Int, height: Int)? = nil, resize: (width: Int, height: Int)? = nil,
-                channels: Int? = nil, limit: Int? = nil) {
-        self.centreCrop = centreCrop
-        self.resize = resize
-        self.channels = channels
-        self.limit = limit
-    }
-}
 
 /// A folder of PNG/JPEG files, searched recursively. An image's class is the name of the top-level
 /// subfolder holding it (images directly in the folder form a class named after the folder); class
@@ -42,7 +23,7 @@ public enum ImageFolderDataset {
             throw DataError.unrecognised(path: root, reason: "not a folder")
         }
         guard let walker = FileManager.default.enumerator(atPath: root) else {
-            throw FileError.cannotOpen(path: root, reason: "cannot list the folder")
+            throw FileReadError.cannotOpen(path: root, reason: "cannot list the folder")
         }
         let rootName = root.split(separator: "/").last.map(String.init) ?? root
         var entries: [Entry] = []
@@ -51,7 +32,7 @@ public enum ImageFolderDataset {
             if components.contains(where: { $0.hasPrefix(".") }) { continue }
             guard ImageFormat.fromExtension(of: relative) != nil else { continue }
             let path = root + "/" + relative
-            guard (try? BinaryFile.size(at: path)) != nil else { continue } // directories named *.png, broken links
+            guard ReadableFile.isReadable(at: path) else { continue } // directories named *.png, broken links
             entries.append(Entry(path: path, className: components.count > 1 ? String(components[0]) : rootName))
         }
         return entries.sorted { $0.path < $1.path }
@@ -108,20 +89,5 @@ public enum ImageFolderDataset {
         if let size = options.resize { result = result.resized(width: size.width, height: size.height) }
         if let channels { result = result.converted(toChannels: channels) }
         return result
-    }
-}
-
-/// Collects the error of the lowest-numbered failing item across threads.
-final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var index = Int.max
-    private var error: Error?
-
-    var hasFailure: Bool { lock.lock(); defer { lock.unlock() }; return error != nil }
-    var first: Error? { lock.lock(); defer { lock.unlock() }; return error }
-
-    func record(_ error: Error, at index: Int) {
-        lock.lock(); defer { lock.unlock() }
-        if index < self.index { self.index = index; self.error = error }
     }
 }

@@ -1,59 +1,5 @@
 import Engine
 
-/// How the first channel edit turns channel 0 before writing it into a random channel (spec §2).
-public enum FirstChannelEdit: String, Sendable, CaseIterable {
-    /// The code: channel 0 transposed.
-    case transpose
-    /// The article: channel 0 rotated by 90° or 270° (chosen at random).
-    case rotate
-}
-
-/// The third step of colourisation (spec §2), plus MNIST-M style blending.
-public enum ColourisationMode: String, Sendable, CaseIterable {
-    /// A random channel ← the letter.
-    case letterChannel = "letter-channel"
-    /// A random channel += the Laplacian edge map of the letter.
-    case edge
-    /// Background × (letter > threshold): colour only inside the letter.
-    case colouredLetter = "coloured-letter"
-    /// Background × (letter < threshold): colour outside, letter pixels 0 (mid-grey once saved).
-    case colouredBackground = "coloured-background"
-    /// MNIST-M: |background − glyph| with the glyph in [0, 1]; no channel edits.
-    case blend
-}
-
-public enum ColourisationError: Error, CustomStringConvertible, Equatable {
-    case thresholdOutOfRange(Float)
-    case sizeMismatch(letter: [Int], background: [Int])
-    case notGreyscale(channels: Int)
-    case notRGB(channels: Int)
-
-    public var description: String {
-        switch self {
-        case .thresholdOutOfRange(let t): return "threshold \(t) is out of range: letters are in [-1, 1], so the threshold must be in [-1, 1]"
-        case .sizeMismatch(let l, let b): return "letter of size \(l[0])x\(l[1]) does not match background of size \(b[0])x\(b[1])"
-        case .notGreyscale(let c): return "the letters must be greyscale (1 channel), but the images have \(c) channels"
-        case .notRGB(let c): return "a background must have 3 channels, not \(c)"
-        }
-    }
-}
-
-public struct ColourisationOptions: Sendable, Equatable {
-    public var mode: ColourisationMode
-    public var firstEdit: FirstChannelEdit
-    /// Threshold on the letter (in [−1, 1]) for the two masking modes; 0.35 as the article.
-    public var threshold: Float
-
-    public init(mode: ColourisationMode = .colouredBackground, firstEdit: FirstChannelEdit = .transpose, threshold: Float = 0.35) {
-        self.mode = mode
-        self.firstEdit = firstEdit
-        self.threshold = threshold
-    }
-
-    public func validate() throws {
-        guard threshold >= -1, threshold <= 1, threshold.isFinite else { throw ColourisationError.thresholdOutOfRange(threshold) }
-    }
-}
 
 /// A square plane (row-major `side`×`side`) transposed.
 public func transposedPlane(_ p: [Float], side: Int) -> [Float] {

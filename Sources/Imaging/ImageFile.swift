@@ -1,3 +1,5 @@
+import Engine
+
 /// Decodes image bytes, choosing the codec from the signature (magic bytes), not from any file name.
 public func decodeImage(_ data: [UInt8], path: String = "<memory>") throws -> Image {
     if data.isEmpty { throw ImageError.truncated(path: path, format: "image (empty file)") }
@@ -13,7 +15,7 @@ public func decodeImage(_ data: [UInt8], path: String = "<memory>") throws -> Im
 
 /// Reads the PNG or JPEG file at `path`, whatever its extension.
 public func readImage(at path: String) throws -> Image {
-    try decodeImage(BinaryFile.read(at: path), path: path)
+    try decodeImage(ReadableFile.contents(at: path), path: path)
 }
 
 /// Writes `image` atomically to `path` as `format`, or by the path's extension (`.png`, `.jpg`, `.jpeg`) when `nil`.

@@ -1,4 +1,5 @@
 import CTurboJPEG
+import Engine
 
 /// JPEG decoding and encoding through TurboJPEG. Errors are returned as `ImageError`, never fatal.
 ///
@@ -69,12 +70,12 @@ public enum JPEGCodec {
 
     /// Reads and decodes the JPEG file at `path`.
     public static func read(at path: String) throws -> Image {
-        try decode(BinaryFile.read(at: path), path: path)
+        try decode(ReadableFile.contents(at: path), path: path)
     }
 
     /// Encodes `image` and writes it to `path` atomically.
     public static func write(_ image: Image, to path: String, quality: Int = 95) throws {
-        try BinaryFile.writeAtomically(encode(image, quality: quality, path: path), to: path)
+        try AtomicFile.write(encode(image, quality: quality, path: path), to: path)
     }
 
     static func errorMessage(_ handle: tjhandle) -> String {

@@ -1,4 +1,5 @@
 import CPNG
+import Engine
 
 /// PNG decoding and encoding through libpng's simplified API.
 ///
@@ -110,12 +111,12 @@ public enum PNGCodec {
 
     /// Reads and decodes the PNG file at `path`.
     public static func read(at path: String) throws -> Image {
-        try decode(BinaryFile.read(at: path), path: path)
+        try decode(ReadableFile.contents(at: path), path: path)
     }
 
     /// Encodes `image` and writes it to `path` atomically.
     public static func write(_ image: Image, to path: String) throws {
-        try BinaryFile.writeAtomically(encode(image, path: path), to: path)
+        try AtomicFile.write(encode(image, path: path), to: path)
     }
 
     static func message(of control: png_image) -> String {

@@ -1,5 +1,6 @@
 import Data
 import Testing
+import TestSupport
 
 @Test func cifar100RecordsDecodePlanarToHWC() throws {
     let directory = TemporaryDirectory()

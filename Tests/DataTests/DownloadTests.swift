@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Imaging
 import Testing
+import TestSupport
 
 // MARK: MD5
 
@@ -77,7 +78,7 @@ func fastDownloader() -> Downloader { Downloader(maximumAttempts: 4, retryDelay:
     let downloader = fastDownloader()
     let outcome = try downloader.fetch(server.baseURL + "file.bin", md5: MD5.hex(of: body), to: target)
     #expect(outcome == .downloaded(resumed: false, attempts: 1))
-    #expect(try BinaryFileBytes(target) == body)
+    #expect(try ReadableFile.contents(at: target) == body)
     #expect(!FileManager.default.fileExists(atPath: target + ".part"))
     // A second fetch finds the verified file and sends no request.
     let before = server.requests.count
@@ -112,7 +113,7 @@ func fastDownloader() -> Downloader { Downloader(maximumAttempts: 4, retryDelay:
     let target = directory.file("big.bin")
     let outcome = try fastDownloader().fetch(server.baseURL + "big.bin", md5: MD5.hex(of: body), to: target)
     #expect(outcome == .downloaded(resumed: true, attempts: 2))
-    #expect(try BinaryFileBytes(target) == body)
+    #expect(try ReadableFile.contents(at: target) == body)
     let requests = server.requests
     #expect(requests.count == 2)
     #expect(requests.first?.range == nil)
@@ -131,7 +132,7 @@ func fastDownloader() -> Downloader { Downloader(maximumAttempts: 4, retryDelay:
     let outcome = try fastDownloader().fetch(server.baseURL + "f.bin", md5: MD5.hex(of: body), to: target)
     #expect(outcome == .downloaded(resumed: true, attempts: 1))
     #expect(server.requests.map(\.range) == ["bytes=123457-"])
-    #expect(try BinaryFileBytes(target) == body)
+    #expect(try ReadableFile.contents(at: target) == body)
 }
 
 @Test func serverIgnoringRangesRestartsCleanly() throws {
@@ -144,7 +145,7 @@ func fastDownloader() -> Downloader { Downloader(maximumAttempts: 4, retryDelay:
     let target = directory.file("f.bin")
     directory.write(Array(body.prefix(70_000)), to: "f.bin.part")
     _ = try fastDownloader().fetch(server.baseURL + "f.bin", md5: MD5.hex(of: body), to: target)
-    #expect(try BinaryFileBytes(target) == body) // the 200 answer replaced the partial file instead of being appended
+    #expect(try ReadableFile.contents(at: target) == body) // the 200 answer replaced the partial file instead of being appended
 }
 
 @Test func staleOrCompletePartFilesStillEndVerified() throws {
@@ -157,12 +158,12 @@ func fastDownloader() -> Downloader { Downloader(maximumAttempts: 4, retryDelay:
     // A part file from another version of the file: the stitched result fails MD5, so it starts over once.
     directory.write(payload(30_000, seed: 99), to: "f.bin.part")
     #expect(try fastDownloader().fetch(server.baseURL + "f.bin", md5: MD5.hex(of: body), to: target) == .downloaded(resumed: false, attempts: 2))
-    #expect(try BinaryFileBytes(target) == body)
+    #expect(try ReadableFile.contents(at: target) == body)
     // A part file that is already complete: the server answers 416 and the MD5 accepts it.
     unlink(target)
     directory.write(body, to: "f.bin.part")
     _ = try fastDownloader().fetch(server.baseURL + "f.bin", md5: MD5.hex(of: body), to: target)
-    #expect(try BinaryFileBytes(target) == body)
+    #expect(try ReadableFile.contents(at: target) == body)
     #expect(server.requests.last?.range == "bytes=80000-")
 }
 
@@ -189,8 +190,6 @@ func fastDownloader() -> Downloader { Downloader(maximumAttempts: 4, retryDelay:
     #expect(failedURL == deadURL && attempts == 2)
 }
 
-func BinaryFileBytes(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }
-
 // MARK: archives
 
 @Test func tarGzipExtractsFilesAndFolders() throws {
@@ -202,9 +201,9 @@ func BinaryFileBytes(_ path: String) throws -> [UInt8] { [UInt8](try Data(conten
     let entries = try TarArchive.extract(archiveAt: archive, to: directory.file("out"))
     #expect(entries.filter { $0.kind == .file }.map(\.name) == ["top/a.txt", "top/sub/b.bin", "top/empty"])
     #expect(entries.last?.kind == .skipped)
-    #expect(try BinaryFileBytes(directory.file("out/top/a.txt")) == Array("hello".utf8))
-    #expect(try BinaryFileBytes(directory.file("out/top/sub/b.bin")) == payload(1500))
-    #expect(try BinaryFileBytes(directory.file("out/top/empty")) == [])
+    #expect(try ReadableFile.contents(at: directory.file("out/top/a.txt")) == Array("hello".utf8))
+    #expect(try ReadableFile.contents(at: directory.file("out/top/sub/b.bin")) == payload(1500))
+    #expect(try ReadableFile.contents(at: directory.file("out/top/empty")) == [])
     #expect(!FileManager.default.fileExists(atPath: directory.file("out/top/link"))) // links are never created
     // An uncompressed tar works as well.
     let plain = directory.write(tar, to: "t.tar")
@@ -250,8 +249,8 @@ func archivesRefusePathTraversal(name: String) throws {
         let entries = try ZipArchive.extract(archiveAt: zip, to: out)
         #expect(entries.map(\.name) == files.map(\.0))
         #expect(entries[1].method == (deflated ? 8 : 0))
-        #expect(try BinaryFileBytes(out + "/gzip/emnist-letters-train-labels-idx1-ubyte.gz") == payload(5000))
-        #expect(try BinaryFileBytes(out + "/gzip/nested/x.txt") == Array("x".utf8))
+        #expect(try ReadableFile.contents(at: out + "/gzip/emnist-letters-train-labels-idx1-ubyte.gz") == payload(5000))
+        #expect(try ReadableFile.contents(at: out + "/gzip/nested/x.txt") == Array("x".utf8))
     }
     let bad = directory.write(ZipWriter.zip(files, corruptCRCOf: "gzip/nested/x.txt"), to: "crc.zip")
     #expect(caught { try ZipArchive.extract(archiveAt: bad, to: directory.file("o")) } as? ArchiveError
@@ -322,7 +321,7 @@ func archivesRefusePathTraversal(name: String) throws {
                                    files: [.init(name: "gzip.zip", md5: MD5.hex(of: good))], packaging: .zip(folder: "gzip"))
     installer.deleteArchive = true
     let installed = try installer.install(emnistGood, into: directory.path)
-    #expect(try BinaryFileBytes(installed.datasetFolder + "/a.gz") == [1, 2, 3])
+    #expect(try ReadableFile.contents(at: installed.datasetFolder + "/a.gz") == [1, 2, 3])
     #expect(installed.datasetFolder == directory.path + "/emnist")
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/archives") == ["cifar-100-binary.tar.gz"])
 }

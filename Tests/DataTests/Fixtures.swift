@@ -2,34 +2,6 @@ import Data
 import Foundation
 import Imaging
 
-/// A fresh directory under the system temporary folder, removed when the value is released.
-final class TemporaryDirectory {
-    let path: String
-
-    init() {
-        path = NSTemporaryDirectory() + "data-tests-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    @discardableResult
-    func write(_ bytes: [UInt8], to name: String) -> String {
-        let target = file(name)
-        let folder = (target as NSString).deletingLastPathComponent
-        try! FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: target, contents: Data(bytes))
-        return target
-    }
-
-    func makeFolder(_ name: String) -> String {
-        try! FileManager.default.createDirectory(atPath: file(name), withIntermediateDirectories: true)
-        return file(name)
-    }
-}
-
 /// `count` images of `height` x `width` whose pixel (n, r, c) is `(n * 7 + r * 3 + c) % 256`.
 func idxImages(count: Int, height: Int, width: Int) -> IDXArray {
     var bytes: [UInt8] = []

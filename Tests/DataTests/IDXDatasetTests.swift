@@ -2,6 +2,7 @@ import Data
 import Engine
 import Foundation
 import Testing
+import TestSupport
 
 @Test func mnistFolderLoadsBothPartitions() throws {
     let directory = TemporaryDirectory()

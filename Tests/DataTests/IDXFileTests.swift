@@ -1,6 +1,7 @@
 import Data
 import Foundation
 import Testing
+import TestSupport
 
 @Test(arguments: [false, true])
 func idxRoundTrip(compressed: Bool) throws {

@@ -2,6 +2,7 @@ import Data
 import Foundation
 import Imaging
 import Testing
+import TestSupport
 
 /// An RGB image whose every pixel is (r, g, b) = (value, value / 2, 1 − value).
 func solid(width: Int, height: Int, value: Float) -> Image {

@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Imaging
 import Testing
+import TestSupport
 
 func hiddenRows(_ mask: Tensor) -> [Int] {
     let (h, w) = (mask.shape[0], mask.shape[1])

@@ -1,5 +1,6 @@
-import Testing
 @testable import Engine
+import Testing
+import TestSupport
 
 @Suite struct BinaryOpTests {
     /// Shape pairs covering equal shapes, trailing-axis, middle-axis, both-sides and scalar broadcasting.

@@ -1,6 +1,7 @@
+@testable import Engine
 import Foundation
 import Testing
-@testable import Engine
+import TestSupport
 
 /// Ops chained the way models use them: the gradient check covers their interplay (broadcast reductions
 /// feeding elementwise ops, kept dimensions, shared subexpressions).

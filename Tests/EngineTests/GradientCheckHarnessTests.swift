@@ -1,5 +1,6 @@
-import Testing
 @testable import Engine
+import Testing
+import TestSupport
 
 /// The harness must accept correct gradients and reject wrong ones, or every other gradient test is void.
 @Suite struct GradientCheckHarnessTests {

@@ -1,5 +1,6 @@
-import Testing
 @testable import Engine
+import Testing
+import TestSupport
 
 @Suite struct MatrixProductTests {
     /// Plain triple-loop op(A)·op(B) in Double.

@@ -1,5 +1,6 @@
-import Testing
 @testable import Engine
+import Testing
+import TestSupport
 
 @Suite struct ReductionTests {
     /// Reference reduction: combines every element into the slot of the kept-dimensions shape.

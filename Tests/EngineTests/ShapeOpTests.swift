@@ -1,5 +1,6 @@
-import Testing
 @testable import Engine
+import Testing
+import TestSupport
 
 @Suite struct ShapeOpTests {
     @Test func reshaped() {

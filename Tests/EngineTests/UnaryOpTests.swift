@@ -1,6 +1,7 @@
+@testable import Engine
 import Foundation
 import Testing
-@testable import Engine
+import TestSupport
 
 @Suite struct UnaryOpTests {
     enum Domain { case any, positive, awayFromZero, clampSafe }

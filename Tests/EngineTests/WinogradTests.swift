@@ -1,5 +1,6 @@
-import Testing
 @testable import Engine
+import Testing
+import TestSupport
 
 /// The output of `convolution` on fresh leaves copied from `inputs`, then each input's gradient after a backward
 /// pass seeded with `upstream`.

@@ -6,6 +6,7 @@ import FoundationXML
 #endif
 import Imaging
 import Testing
+import TestSupport
 
 /// Parses `text` as XML, counting elements by name; `nil` if it is not well-formed.
 private final class ElementCounter: NSObject, XMLParserDelegate {
@@ -23,12 +24,6 @@ private final class ElementCounter: NSObject, XMLParserDelegate {
         parser.delegate = counter
         return parser.parse() ? counter : nil
     }
-}
-
-private func temporaryFolder() throws -> String {
-    let path = NSTemporaryDirectory() + "experiments-tests-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
 }
 
 /// `EpochMetrics` has no public memberwise initialiser: rows come from `metrics.csv` text, as in a run folder.
@@ -180,9 +175,8 @@ private func sampleReport() -> AutoencoderReport {
     #expect(html.contains("<img src=\"samples/final.png\" alt=\"Validation images: occluded | completed | original\" width=\"364\">"))
     #expect(html.contains("<figcaption>Validation images: occluded | completed | original</figcaption>"))
     // Written atomically into a run folder.
-    let folder = try temporaryFolder()
-    defer { try? FileManager.default.removeItem(atPath: folder) }
-    let run = try RunFolder(path: folder + "/run", mode: .create)
+    let folder = TemporaryDirectory()
+    let run = try RunFolder(path: folder.file("run"), mode: .create)
     try report.write(in: run)
     #expect(try String(contentsOfFile: run.reportPath, encoding: .utf8) == html)
 }
@@ -269,9 +263,8 @@ private func sampleReport() -> AutoencoderReport {
     let plain = try SampleGrid.make(occluded: occluded, completed: completed, original: original, labels: nil, maxRows: 3)
     #expect(plain.width == 3 * (w + pad) + pad && plain.height == 3 * (h + pad) + pad)
     // Written atomically as PNG and read back at the same size.
-    let folder = try temporaryFolder()
-    defer { try? FileManager.default.removeItem(atPath: folder) }
-    let path = folder + "/grid.png"
+    let folder = TemporaryDirectory()
+    let path = folder.file("grid.png")
     let written = try SampleGrid.write(occluded: occluded, completed: completed, original: original, to: path)
     let read = try readImage(at: path)
     #expect(read.width == written.width && read.height == written.height)

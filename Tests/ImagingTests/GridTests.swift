@@ -1,6 +1,7 @@
 import Engine
 import Imaging
 import Testing
+import TestSupport
 
 @Test func gridLayoutMatchesMakeGrid() throws {
     // 5 images of 3x2 with 4 per row → 2 rows; width 4·(3+2)+2 = 22, height 2·(2+2)+2 = 10.

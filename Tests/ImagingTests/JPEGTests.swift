@@ -1,5 +1,6 @@
 import Imaging
 import Testing
+import TestSupport
 
 /// A smooth image that JPEG reproduces closely.
 func gradientImage(width: Int, height: Int, channels: Int) -> Image {

@@ -1,7 +1,9 @@
 import CPNG
+import Engine
 import Foundation
 import Imaging
 import Testing
+import TestSupport
 
 /// A deterministic test pattern whose values are exact multiples of 1/255.
 func patternImage(width: Int, height: Int, channels: Int) -> Image {
@@ -112,8 +114,9 @@ func sixteenBitPNG(width: Int, height: Int, format: UInt32, samples: [UInt16]) -
     let missing = directory.file("missing.png")
     do {
         _ = try readImage(at: missing)
-        Issue.record("expected a FileError")
-    } catch let error as FileError {
+        Issue.record("expected a FileReadError")
+    } catch let error as FileReadError {
+        #expect(error == .cannotOpen(path: missing, reason: "No such file or directory"))
         #expect(error.path == missing)
         #expect(error.description.contains(missing))
     }

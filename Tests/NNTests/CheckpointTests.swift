@@ -1,7 +1,8 @@
-import Foundation
-import Testing
-@testable import NN
 import Engine
+import Foundation
+@testable import NN
+import Testing
+import TestSupport
 
 /// A small model covering every parameter layout: Conv2D, Conv2DTranspose, Linear.
 func makeCheckpointModel(seed: UInt64, channels: Int = 3) -> Sequential {
@@ -40,9 +41,8 @@ func bits(_ t: Tensor) -> [UInt32] { t.scalars.map(\.bitPattern) }
 
     @Test(arguments: ["sgd", "adam", "adamax", "rmsprop"])
     func roundTripResumesExactly(optimizerName: String) throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("model.safetensors").path
+        let dir = TemporaryDirectory()
+        let path = dir.file("model.safetensors")
 
         let model = makeCheckpointModel(seed: 1)
         let optimizer = Self.optimizer(optimizerName)
@@ -75,9 +75,8 @@ func bits(_ t: Tensor) -> [UInt32] { t.scalars.map(\.bitPattern) }
     }
 
     @Test func onDiskLayoutIsPyTorchs() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("layout.safetensors").path
+        let dir = TemporaryDirectory()
+        let path = dir.file("layout.safetensors")
         let model = makeCheckpointModel(seed: 3)
         let optimizer = Adam()
         trainStep(model, optimizer)
@@ -111,9 +110,8 @@ func bits(_ t: Tensor) -> [UInt32] { t.scalars.map(\.bitPattern) }
     }
 
     @Test func otherArchitecturesAreRejectedWithoutChangingTheModel() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("model.safetensors").path
+        let dir = TemporaryDirectory()
+        let path = dir.file("model.safetensors")
         try Checkpoint.save(makeCheckpointModel(seed: 4), to: path)
 
         // Same names, different channel count.
@@ -136,7 +134,7 @@ func bits(_ t: Tensor) -> [UInt32] { t.scalars.map(\.bitPattern) }
             Issue.record("expected unexpectedTensor(3.…), got \(String(describing: error))")
             return
         }
-        #expect(throws: SafeTensorsError.unreadable(path: dir.path + "/missing", reason: "no such file")) {
+        #expect(throws: FileReadError.cannotOpen(path: dir.path + "/missing", reason: "No such file or directory")) {
             try Checkpoint.load(dir.path + "/missing", into: shallow)
         }
     }
@@ -144,9 +142,8 @@ func bits(_ t: Tensor) -> [UInt32] { t.scalars.map(\.bitPattern) }
 
 extension CheckpointTests {
     @Test func badOptimizerStateIsRejectedBeforeAnythingChanges() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("model.safetensors").path
+        let dir = TemporaryDirectory()
+        let path = dir.file("model.safetensors")
         let model = makeCheckpointModel(seed: 12)
         let sgd = SGD(learningRate: 0.1, momentum: 0.9)
         trainStep(model, sgd)
@@ -287,9 +284,8 @@ extension CheckpointTests {
 
     /// Random truncations and byte changes of a valid checkpoint either parse or throw a SafeTensorsError.
     @Test func mutatedFilesNeverCrash() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("m.safetensors").path
+        let dir = TemporaryDirectory()
+        let path = dir.file("m.safetensors")
         try Checkpoint.save(makeCheckpointModel(seed: 9), optimizer: nil, metadata: ["a": "b"], to: path)
         let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         let headerEnd = 8 + original.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }

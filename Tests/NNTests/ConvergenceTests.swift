@@ -1,7 +1,8 @@
-import Foundation
-import Testing
-@testable import NN
 import Engine
+import Foundation
+@testable import NN
+import Testing
+import TestSupport
 
 /// Tiny end-to-end training runs: layers, losses, backward and optimisers together must actually learn.
 @Suite struct ConvergenceTests {

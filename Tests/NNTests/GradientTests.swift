@@ -1,7 +1,8 @@
-import Foundation
-import Testing
-@testable import NN
 import Engine
+import Foundation
+@testable import NN
+import Testing
+import TestSupport
 
 /// Finite-difference checks of every layer's and loss's gradients (tolerances: see `GradientTolerance`).
 @Suite struct ConvolutionGradientTests {

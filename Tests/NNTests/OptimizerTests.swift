@@ -1,7 +1,8 @@
-import Foundation
-import Testing
-@testable import NN
 import Engine
+import Foundation
+@testable import NN
+import Testing
+import TestSupport
 
 /// Optimisers against the update formulas, evaluated independently in Double (and a few worked by hand).
 /// Tolerance 1e-6 relative: the optimisers run in Float32 (unit roundoff 6e-8) over 3 steps of a handful of

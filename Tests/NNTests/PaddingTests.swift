@@ -1,7 +1,8 @@
-import Foundation
-import Testing
-@testable import NN
 import Engine
+import Foundation
+@testable import NN
+import Testing
+import TestSupport
 
 /// Keras `same` padding: output ⌈input / stride⌉, total pad max((out − 1)·s + k − in, 0), the odd pixel bottom/right.
 @Suite struct SamePaddingTests {

@@ -1,7 +1,8 @@
-import Foundation
-import Testing
-@testable import NN
 import Engine
+import Foundation
+@testable import NN
+import Testing
+import TestSupport
 
 /// Forward values and gradients against PyTorch 2.13 (CPU), from the JSON fixtures that
 /// `Fixtures/make_fixtures.py` wrote. Tolerance 1e-4 absolute below 1, relative above: both sides compute in

@@ -1,4 +1,4 @@
-import Imaging
+import Engine
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -80,21 +80,12 @@ public struct MD5 {
 
     /// The MD5 of the file at `path` as lowercase hex, read in 1 MiB chunks.
     public static func hex(ofFileAt path: String) throws -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        let capacity = 1 << 20
-        let chunk = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
+        let file = try ReadableFile(path: path)
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
         defer { chunk.deallocate() }
         var md5 = MD5()
-        while true {
-            let n = Glibc.read(fd, chunk, capacity)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileError.readFailed(path: path, reason: String(cString: strerror(errno)))
-            }
-            if n == 0 { break }
-            md5.update(UnsafeRawBufferPointer(start: chunk, count: n))
+        while case let n = try file.readNext(into: chunk), n > 0 {
+            md5.update(UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
         }
         return md5.finalizeHex()
     }

@@ -1,4 +1,4 @@
-import Imaging
+import Engine
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,5 @@
 import CZlib
-import Imaging
+import Engine
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,14 +25,14 @@ public enum ZipArchive {
 
     /// The entries listed in the central directory of the archive at `path`.
     public static func entries(archiveAt path: String) throws -> [Entry] {
-        let file = try RandomAccessFile(path: path)
+        let file = try ReadableFile(path: path)
         return try readDirectory(file)
     }
 
     /// Extracts every entry into `folder` (created if needed) and returns the entries.
     @discardableResult
     public static func extract(archiveAt path: String, to folder: String) throws -> [Entry] {
-        let file = try RandomAccessFile(path: path)
+        let file = try ReadableFile(path: path)
         let entries = try readDirectory(file)
         let safe = try entries.map { ($0, try ArchiveExtraction.safeComponents(of: $0.name, archive: path)) }
         try ArchiveExtraction.makeDirectories(folder)
@@ -47,13 +47,13 @@ public enum ZipArchive {
         return entries
     }
 
-    static func readDirectory(_ file: RandomAccessFile) throws -> [Entry] {
+    static func readDirectory(_ file: ReadableFile) throws -> [Entry] {
         let path = file.path
         let size = file.size
         guard size >= 22 else { throw ArchiveError.corrupt(archive: path, message: "too short to be a zip file") }
         // The end-of-central-directory record is in the last 22 + up to 65,535 (comment) bytes.
         let tailSize = min(size, 22 + 65_535)
-        let tail = try file.read(at: size - tailSize, count: tailSize)
+        let tail = try file.bytes(count: tailSize, at: size - tailSize)
         var eocd: Int?
         var i = tail.count - 22
         while i >= 0 {
@@ -70,7 +70,7 @@ public enum ZipArchive {
         guard directoryOffset + directorySize <= size else {
             throw ArchiveError.corrupt(archive: path, message: "central directory outside the file (truncated?)")
         }
-        let directory = try file.read(at: directoryOffset, count: directorySize)
+        let directory = try file.bytes(count: directorySize, at: directoryOffset)
         var entries: [Entry] = []
         var p = 0
         for _ in 0..<count {
@@ -93,13 +93,16 @@ public enum ZipArchive {
         return entries
     }
 
-    static func extract(_ entry: Entry, from file: RandomAccessFile, to folder: String, components: [String]) throws {
+    static func extract(_ entry: Entry, from file: ReadableFile, to folder: String, components: [String]) throws {
         let archive = file.path
         if entry.flags & 1 != 0 { throw ArchiveError.unsupported(archive: archive, message: "encrypted entry \(entry.name)") }
         guard entry.method == 0 || entry.method == 8 else {
             throw ArchiveError.unsupported(archive: archive, message: "compression method \(entry.method) of \(entry.name)")
         }
-        let local = try file.read(at: entry.localHeaderOffset, count: 30)
+        guard entry.localHeaderOffset + 30 <= file.size else {
+            throw ArchiveError.corrupt(archive: archive, message: "local header of \(entry.name) outside the file (truncated?)")
+        }
+        let local = try file.bytes(count: 30, at: entry.localHeaderOffset)
         guard le32(local, 0) == 0x0403_4B50 else {
             throw ArchiveError.corrupt(archive: archive, message: "bad local header of \(entry.name)")
         }
@@ -127,7 +130,7 @@ public enum ZipArchive {
             var offset = 0
             while offset < entry.compressedSize {
                 let n = min(chunkSize, entry.compressedSize - offset)
-                try file.read(at: dataStart + offset, into: UnsafeMutableRawBufferPointer(rebasing: input[0..<n]))
+                try file.readExactly(into: UnsafeMutableRawBufferPointer(rebasing: input[0..<n]), at: dataStart + offset)
                 try sink(UnsafeRawBufferPointer(rebasing: input[0..<n]))
                 offset += n
             }
@@ -142,7 +145,7 @@ public enum ZipArchive {
         }
     }
 
-    static func inflateRaw(file: RandomAccessFile, start: Int, count: Int, input: UnsafeMutableRawBufferPointer, entry: String,
+    static func inflateRaw(file: ReadableFile, start: Int, count: Int, input: UnsafeMutableRawBufferPointer, entry: String,
                            sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         let archive = file.path
         var stream = z_stream()
@@ -161,7 +164,7 @@ public enum ZipArchive {
                     throw ArchiveError.entryMismatch(archive: archive, entry: entry, message: "deflate data ends early")
                 }
                 let n = min(input.count, count - offset)
-                try file.read(at: start + offset, into: UnsafeMutableRawBufferPointer(rebasing: input[0..<n]))
+                try file.readExactly(into: UnsafeMutableRawBufferPointer(rebasing: input[0..<n]), at: start + offset)
                 offset += n
                 stream.next_in = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
                 stream.avail_in = UInt32(n)
@@ -187,40 +190,5 @@ public enum ZipArchive {
     static func le16(_ bytes: [UInt8], _ i: Int) -> UInt16 { UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 }
     static func le32(_ bytes: [UInt8], _ i: Int) -> UInt32 {
         UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
-    }
-}
-
-/// A file read at arbitrary offsets with `pread`.
-final class RandomAccessFile {
-    let path: String
-    let size: Int
-    private let fd: Int32
-
-    init(path: String) throws {
-        self.path = path
-        size = try BinaryFile.size(at: path)
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
-    }
-
-    deinit { close(fd) }
-
-    func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
-        var done = 0
-        while done < buffer.count {
-            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileError.readFailed(path: path, reason: String(cString: strerror(errno)))
-            }
-            if n == 0 { throw ArchiveError.corrupt(archive: path, message: "ends at byte \(offset + done), expected \(offset + buffer.count)") }
-            done += n
-        }
-    }
-
-    func read(at offset: Int, count: Int) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        try bytes.withUnsafeMutableBytes { try read(at: offset, into: $0) }
-        return bytes
     }
 }

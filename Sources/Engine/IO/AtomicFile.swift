@@ -1,18 +1,5 @@
 import Foundation
 
-/// Errors from writing files.
-public enum FileWriteError: Error, CustomStringConvertible, Equatable {
-    case cannotCreate(path: String, reason: String)
-    case writeFailed(path: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case .cannotCreate(let path, let reason): return "cannot create \(path): \(reason)"
-        case .writeFailed(let path, let reason): return "writing \(path) failed: \(reason); the previous file, if any, is unchanged"
-        }
-    }
-}
-
 /// Writes whole files so that a reader (or a crash) never sees a partial file under the final name:
 /// the bytes go to a temporary file in the same folder, are flushed to disk, and the file is renamed.
 public enum AtomicFile {

@@ -62,12 +62,3 @@ public final class DiverseBackgroundGenerator: BackgroundModel {
         return shift(Tensor.matmul(c, basis)).reshaped(to: [noise.shape[0], side, side])
     }
 }
-
-/// The distribution loss taken across the batch: for every pixel, its N values over the batch are sorted and
-/// compared with N sorted uniform samples; L1 sum over pixels and batch positions, divided by N
-/// (so it is on the scale of `distributionLoss`).
-public func batchDistributionLoss(_ images: Tensor, using rng: inout RandomGenerator) -> Tensor {
-    let n = images.shape[0]
-    let columns = images.reshaped(to: [1, n, images.scalarCount / n])
-    return distributionLoss(columns, using: &rng) * (1 / Float(n))
-}

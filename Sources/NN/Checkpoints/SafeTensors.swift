@@ -1,28 +1,6 @@
 import Engine
 import Foundation
 
-/// Problems found in a safetensors file. Every check happens before any tensor data is read.
-public enum SafeTensorsError: Error, CustomStringConvertible, Equatable {
-    case unreadable(path: String, reason: String)
-    case tooSmall(path: String, size: Int)
-    case headerLength(path: String, length: UInt64, fileSize: Int)
-    case headerNotJSON(path: String)
-    case badEntry(path: String, name: String, problem: String)
-    case overlapping(path: String, first: String, second: String)
-
-    public var description: String {
-        switch self {
-        case .unreadable(let path, let reason): return "\(path): cannot read: \(reason)"
-        case .tooSmall(let path, let size): return "\(path): \(size) bytes is too small for a safetensors file (needs an 8-byte header length)"
-        case .headerLength(let path, let length, let size):
-            return "\(path): header length \(length) does not fit in a file of \(size) bytes (or exceeds 100 MB)"
-        case .headerNotJSON(let path): return "\(path): the header is not a JSON object"
-        case .badEntry(let path, let name, let problem): return "\(path): tensor '\(name)': \(problem)"
-        case .overlapping(let path, let a, let b): return "\(path): tensors '\(a)' and '\(b)' overlap in the data section"
-        }
-    }
-}
-
 /// The safetensors format: an 8-byte little-endian header length, a JSON header naming each tensor's
 /// dtype, shape and byte range, then raw little-endian data. Only F32 tensors are read and written.
 public enum SafeTensors {
@@ -175,79 +153,5 @@ public enum SafeTensors {
             }
         }
         return out + "\""
-    }
-}
-
-/// An open safetensors file whose header has been validated against its size: the names, shapes and metadata
-/// are known, and each tensor's bytes are read on request, into a new tensor or straight into a caller's buffer.
-public final class SafeTensorsFile {
-    public let path: String
-    public let metadata: [String: String]
-    /// Every tensor's shape, by name.
-    public let shapes: [String: [Int]]
-    private let descriptor: Int32
-    private let dataStart: Int
-    private let ranges: [String: (begin: Int, end: Int)]
-
-    public init(path: String) throws {
-        self.path = path
-        let descriptor = open(path, O_RDONLY)
-        self.descriptor = descriptor
-        guard descriptor >= 0 else {
-            let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno))
-            throw SafeTensorsError.unreadable(path: path, reason: reason)
-        }
-        do {
-            var status = stat()
-            guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
-                throw SafeTensorsError.unreadable(path: path, reason: "not a regular file")
-            }
-            let size = Int(status.st_size)
-            guard size >= 8 else { throw SafeTensorsError.tooSmall(path: path, size: size) }
-            var prefix = [UInt8](repeating: 0, count: 8)
-            try prefix.withUnsafeMutableBytes { try Self.read(descriptor, path: path, into: $0.baseAddress!, count: 8, at: 0) }
-            let headerEnd = try SafeTensors.headerEnd(lengthBytes: prefix, fileSize: size, path: path)
-            var bytes = Data(count: headerEnd)
-            try bytes.withUnsafeMutableBytes { try Self.read(descriptor, path: path, into: $0.baseAddress!, count: headerEnd, at: 0) }
-            let (metadata, entries) = try SafeTensors.parseHeader(bytes, headerEnd: headerEnd, dataSize: size - headerEnd, path: path)
-            self.metadata = metadata
-            shapes = Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0.shape) })
-            ranges = Dictionary(uniqueKeysWithValues: entries.map { ($0.name, ($0.begin, $0.end)) })
-            dataStart = headerEnd
-        } catch {
-            close(descriptor)
-            throw error
-        }
-    }
-
-    deinit { close(descriptor) }
-
-    /// Tensor `name` as a new tensor.
-    public func tensor(_ name: String) throws -> Tensor {
-        guard let shape = shapes[name] else { throw SafeTensorsError.badEntry(path: path, name: name, problem: "no such tensor") }
-        let storage = TensorStorage(count: shape.reduce(1, *), zeroed: false)
-        try read(name, into: storage.pointer)
-        return Tensor(shape: shape, storage: storage)
-    }
-
-    /// Reads tensor `name`'s values into `destination`, which has room for all of them.
-    public func read(_ name: String, into destination: UnsafeMutablePointer<Float>) throws {
-        guard let range = ranges[name] else { throw SafeTensorsError.badEntry(path: path, name: name, problem: "no such tensor") }
-        try Self.read(descriptor, path: path, into: UnsafeMutableRawPointer(destination), count: range.end - range.begin,
-                      at: dataStart + range.begin)
-    }
-
-    /// Reads exactly `count` bytes at `offset`.
-    private static func read(_ descriptor: Int32, path: String, into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) throws {
-        var done = 0
-        while done < count {
-            let n = pread(descriptor, buffer + done, count - done, off_t(offset + done))
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                throw SafeTensorsError.unreadable(path: path, reason: n == 0 ? "file ended at byte \(offset + done) (truncated while reading?)"
-                                                                             : String(cString: strerror(errno)))
-            }
-            done += n
-        }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Engine
 
 /// Mean squared error over all elements, in one pass (targets of another shape are broadcast).
@@ -59,4 +60,29 @@ public func binaryCrossEntropy(predictions: Tensor, targets: Tensor) -> Tensor {
     }
 }
 
-import Foundation
+/// Softmax cross-entropy of logits `[N, K]` against class indices, mean over the batch.
+public func softmaxCrossEntropy(logits: Tensor, labels: [Int]) -> Tensor {
+    let (n, k) = (logits.shape[0], logits.shape[1])
+    precondition(labels.count == n, "softmaxCrossEntropy: \(labels.count) labels for \(n) rows")
+    let probabilities = TensorStorage(count: n * k, zeroed: false)
+    let x = logits.storage.pointer, p = probabilities.pointer
+    var total: Double = 0
+    for r in 0..<n {
+        var m = x[r * k]
+        for j in 1..<k { m = Swift.max(m, x[r * k + j]) }
+        var s: Float = 0
+        for j in 0..<k { let e = expf(x[r * k + j] - m); p[r * k + j] = e; s += e }
+        for j in 0..<k { p[r * k + j] /= s }
+        total -= Double(logf(Swift.max(p[r * k + labels[r]], 1e-30)))
+    }
+    let out = TensorStorage(count: 1, zeroed: false)
+    out.pointer[0] = Float(total / Double(n))
+    return Tensor.recording(shape: [], storage: out, operands: [logits]) { g, into in
+        guard let t = into(0) else { return }
+        let scale = g.pointer[0] / Float(n)
+        let p = probabilities.pointer
+        for r in 0..<n {
+            for j in 0..<k { t[r * k + j] += scale * (p[r * k + j] - (j == labels[r] ? 1 : 0)) }
+        }
+    }
+}
