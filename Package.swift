@@ -37,7 +37,7 @@ let package = Package(
             name: "ImageGenCLI",
             dependencies: ["Experiments", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimisation),
-        .executableTarget(name: "Benchmarks", dependencies: ["Engine", "NN", "Models", "Data"], swiftSettings: optimisation),
+        .executableTarget(name: "Benchmarks", dependencies: ["Engine", "NN", "Models", "Data", "Experiments"], swiftSettings: optimisation),
         // Test helpers shared by every test target: gradient checks, value comparisons, random inputs,
         // temporary directories and the fuzz corpora.
         .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport"),

@@ -1,5 +1,6 @@
 import CTurboJPEG
 import Data
+import Experiments
 import Engine
 import Foundation
 import Imaging
@@ -96,7 +97,7 @@ func trainingRate(_ model: any ImageAutoencoder, batch: Int = 32) -> Double {
 /// Background-generator training steps per second (batch 128, the article's loss, RMSprop, vectorised crops).
 func backgroundRate(diverse: Bool = false) -> Double {
     let model: any BackgroundModel = diverse ? DiverseBackgroundGenerator(using: &rng) : BackgroundGenerator(using: &rng)
-    // As in BackgroundTrainer: the update zeroes the gradients it used (PyTorch: zero_grad(set_to_none=True)).
+    // As in BackgroundJob: the update zeroes the gradients it used (PyTorch: zero_grad(set_to_none=True)).
     let optimizer = RMSProp(learningRate: 1e-5, threads: BLAS.maximumThreads, zeroesGradients: true)
     let parameters = model.parameters
     let t = timeit(warmup: 3, repetitions: 10) {
@@ -141,10 +142,12 @@ func backgroundPhases() {
 
 /// Conditional letter GAN: images per second of one D step + one G step at batch 128.
 func ganRate() -> Double {
-    let gan = ConditionalGAN(using: &rng)
-    let real = Tensor.uniform([128, 64, 64, 1], low: -1, high: 1, using: &rng)
-    let labels = (0..<128).map { $0 % 26 }
-    let t = timeit(warmup: 3, repetitions: 10) { gan.step(real: real, labels: labels, using: &rng) }
+    // The training job's own step, on random letters.
+    let letters = LetterSet(images: (0..<(128 * 4096)).map { _ in rng.nextUniform() * 2 - 1 }, labels: (0..<128).map { $0 % 26 }, source: "random")
+    let job = try! GANJob(configuration: GANConfiguration(), data: letters)
+    let update = StepUpdate(plan: job.plan)
+    let batch = Array(0..<128)
+    let t = timeit(warmup: 3, repetitions: 10) { _ = try! job.step(batch, update: update) }
     return 128 / t
 }
 

@@ -76,6 +76,7 @@ public final class BackgroundJob: TrainingJob {
         plan.evaluateEvery = c.metricsEvery
         plan.sampleEvery = c.sampleEvery
         plan.checkpointEvery = c.checkpointEvery
+        plan.checksGradients = false
         plan.gradientClip = c.gradientClip
         plan.threads = c.threads
         plan.seed = c.seed

@@ -70,6 +70,7 @@ public final class GANJob: TrainingJob {
         discriminatorSlot = OptimizerSlot(name: "discriminator", optimizer: discriminatorOptimizer, parameters: discriminator.parameters)
         var plan = TrainingPlan(epochs: c.epochs, batchSize: c.batchSize, trainingCount: data.count, lossNames: ["d_loss", "g_loss"])
         plan.checkpointEvery = c.checkpointEvery
+        plan.checksGradients = false
         plan.threads = c.threads
         plan.seed = c.seed
         self.plan = plan

@@ -20,6 +20,10 @@ public struct TrainingPlan: Sendable {
     public var sampleEvery = 1
     public var checkpointEvery = 1
     public var gradientClip: Float?
+    /// Whether every gradient is checked for NaN/infinity before the update (a pass over all gradients). Jobs with
+    /// large dense layers skip it: a non-finite gradient makes the weights non-finite, which the next step's loss
+    /// shows and the check before every save catches.
+    public var checksGradients = true
     /// The learning rate of every optimiser at each step; `nil` keeps each optimiser's own rate.
     public var schedule: LearningRateSchedule?
     /// Worker threads for matrix products and convolutions while the loop runs.
@@ -76,6 +80,13 @@ public struct StepUpdate {
     let step: Int
     let plan: TrainingPlan
 
+    /// The update of step `step` (0-based over the whole run) at `position`; benchmarks and tests call jobs' steps with it.
+    public init(plan: TrainingPlan, position: TrainingPosition = TrainingPosition(), step: Int = 0) {
+        self.plan = plan
+        self.position = position
+        self.step = step
+    }
+
     /// Backpropagates `loss` and updates `slot`'s parameters. The caller zeroes gradients where it needs to.
     public func callAsFunction(_ slot: OptimizerSlot, loss: Tensor) throws {
         let value = loss.scalar
@@ -86,7 +97,7 @@ public struct StepUpdate {
         }
         loss.backward()
         // Checked before clipping: a non-finite norm would spread NaN to every gradient and hide its source.
-        if let bad = firstNonFiniteParameter(slot.parameters) {
+        if plan.checksGradients, let bad = firstNonFiniteParameter(slot.parameters) {
             throw ExperimentError.nonFiniteLoss(epoch: epoch, batch: batch, value: value, firstLayer: bad)
         }
         if let clip = plan.gradientClip { clipGradients(slot.parameters, maxNorm: clip) }

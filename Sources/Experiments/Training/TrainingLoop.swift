@@ -73,7 +73,7 @@ public final class TrainingLoop<Job: TrainingJob> {
         if state.position.batch == 0 { state.lossSums = [Double](repeating: 0, count: plan.lossNames.count); state.images = 0 }
         for b in state.position.batch..<plan.batchesPerEpoch {
             let batch = indices.map { Array($0[(b * plan.batchSize)..<min((b + 1) * plan.batchSize, $0.count)]) } ?? []
-            let update = StepUpdate(position: state.position, step: state.position.epoch * plan.batchesPerEpoch + b, plan: plan)
+            let update = StepUpdate(plan: plan, position: state.position, step: state.position.epoch * plan.batchesPerEpoch + b)
             let losses = try job.step(batch, update: update)
             let weight = max(batch.count, 1)
             for (i, loss) in losses.enumerated() { state.lossSums[i] += Double(loss) * Double(weight) }
