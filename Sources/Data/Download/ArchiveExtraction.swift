@@ -3,7 +3,7 @@ import Imaging
 import Glibc
 #endif
 
-/// What archive readers share: checking entry names and writing entries below a destination folder.
+/// Checking entry names and writing entries below a destination folder, for `ArchiveReader` and `DatasetInstaller`.
 enum ArchiveExtraction {
     /// The entry's path components, or `ArchiveError.unsafePath` for an absolute path, a `..` component,
     /// a drive letter or a NUL byte. `.` and empty components are dropped; an empty result is allowed
@@ -67,41 +67,5 @@ enum ArchiveExtraction {
         } else {
             unlink(path)
         }
-    }
-}
-
-/// Sequential bytes from a plain or gzip-compressed file.
-protocol ByteSource: AnyObject {
-    /// Fills `buffer`; fewer bytes only at the end.
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
-}
-
-extension GzipReader: ByteSource {}
-
-/// A plain file read sequentially.
-final class PlainFileSource: ByteSource {
-    let path: String
-    private let fd: Int32
-
-    init(path: String) throws {
-        self.path = path
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
-    }
-
-    deinit { close(fd) }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        var done = 0
-        while done < buffer.count {
-            let n = Glibc.read(fd, buffer.baseAddress! + done, buffer.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileError.readFailed(path: path, reason: String(cString: strerror(errno)))
-            }
-            if n == 0 { break }
-            done += n
-        }
-        return done
     }
 }
