@@ -1,4 +1,3 @@
-import Imaging
 #if canImport(Glibc)
 import Glibc
 #endif
