@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ImageGen builds against (and the default dataset), only those missing.
 set -euo pipefail
-packages=(libopenblas-dev libpng-dev libturbojpeg0-dev zlib1g-dev libfreetype-dev fonts-dejavu-core dataset-fashion-mnist)
+packages=(libopenblas-dev libpng-dev libturbojpeg0-dev zlib1g-dev libarchive-dev libfreetype-dev fonts-dejavu-core dataset-fashion-mnist)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -198,27 +198,72 @@ func fastDownloader() -> Downloader { Downloader(maximumAttempts: 4, retryDelay:
                              .file("./top/sub/b.bin", payload(1500)), .file("top/empty", []),
                              .symlink("top/link", target: "/etc/passwd")])
     let archive = directory.write(Gzip.compress(tar), to: "t.tar.gz")
-    let entries = try TarArchive.extract(archiveAt: archive, to: directory.file("out"))
-    #expect(entries.filter { $0.kind == .file }.map(\.name) == ["top/a.txt", "top/sub/b.bin", "top/empty"])
-    #expect(entries.last?.kind == .skipped)
+    let entries = try ArchiveReader.extract(archiveAt: archive, to: directory.file("out"))
+    #expect(entries.map(\.name) == ["top", "top/a.txt", "top/sub", "top/sub/b.bin", "top/empty", "top/link"])
+    #expect(entries.map(\.kind) == [.directory, .file, .directory, .file, .file, .skipped])
+    #expect(entries.map(\.size) == [0, 5, 0, 1500, 0, 0])
     #expect(try ReadableFile.contents(at: directory.file("out/top/a.txt")) == Array("hello".utf8))
     #expect(try ReadableFile.contents(at: directory.file("out/top/sub/b.bin")) == payload(1500))
     #expect(try ReadableFile.contents(at: directory.file("out/top/empty")) == [])
     #expect(!FileManager.default.fileExists(atPath: directory.file("out/top/link"))) // links are never created
-    // An uncompressed tar works as well.
+    // An uncompressed tar works as well, and listing it gives the same entries without writing anything.
     let plain = directory.write(tar, to: "t.tar")
-    #expect(try TarArchive.extract(archiveAt: plain, to: directory.file("out2")).count == entries.count)
+    #expect(try ArchiveReader.extract(archiveAt: plain, to: directory.file("out2")) == entries)
+    #expect(try ArchiveReader.entries(archiveAt: archive) == entries)
+}
+
+@Test func hardLinksAreListedButNeverCreated() throws {
+    let directory = TemporaryDirectory()
+    var tar = TarWriter.tar([.file("top/a.txt", Array("a".utf8))]).dropLast(1024)
+    tar += TarWriter.header(name: "top/hard", size: 0, type: UInt8(ascii: "1"), linkName: "top/a.txt")
+    tar += [UInt8](repeating: 0, count: 1024)
+    let archive = directory.write(Array(tar), to: "links.tar")
+    let entries = try ArchiveReader.extract(archiveAt: archive, to: directory.file("out"))
+    #expect(entries.map(\.kind) == [.file, .skipped] && entries.map(\.name) == ["top/a.txt", "top/hard"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("out/top")) == ["a.txt"])
+}
+
+@Test func gnuAndPaxLongNamesAreUsedAndChecked() throws {
+    let directory = TemporaryDirectory()
+    let gnuName = "top/" + String(repeating: "g", count: 150)
+    let paxName = "top/" + String(repeating: "p", count: 120)
+    func padded(_ bytes: [UInt8]) -> [UInt8] { bytes + [UInt8](repeating: 0, count: (512 - bytes.count % 512) % 512) }
+    func paxRecord(_ key: String, _ value: String) -> [UInt8] {
+        let body = " \(key)=\(value)\n"
+        var length = body.utf8.count + 1
+        while String(length).count + body.utf8.count != length { length += 1 } // the length counts its own digits
+        return Array((String(length) + body).utf8)
+    }
+    let gnu = Array(gnuName.utf8) + [0]
+    let pax = paxRecord("path", paxName)
+    var tar = TarWriter.header(name: "././@LongLink", size: gnu.count, type: UInt8(ascii: "L")) + padded(gnu)
+    tar += TarWriter.header(name: String(gnuName.prefix(100)), size: 1, type: UInt8(ascii: "0")) + padded([1])
+    tar += TarWriter.header(name: "PaxHeader/p", size: pax.count, type: UInt8(ascii: "x")) + padded(pax)
+    tar += TarWriter.header(name: "short-name-replaced-by-pax", size: 2, type: UInt8(ascii: "0")) + padded([2, 3])
+    let archive = directory.write(tar + [UInt8](repeating: 0, count: 1024), to: "long.tar")
+    let entries = try ArchiveReader.extract(archiveAt: archive, to: directory.file("out"))
+    #expect(entries.map(\.name) == [gnuName, paxName] && entries.map(\.size) == [1, 2])
+    #expect(try ReadableFile.contents(at: directory.file("out/" + paxName)) == [2, 3])
+    // A pax name is checked like any other.
+    let evil = paxRecord("path", "top/../../evil.txt")
+    let bad = TarWriter.header(name: "PaxHeader/e", size: evil.count, type: UInt8(ascii: "x")) + padded(evil)
+        + TarWriter.header(name: "innocent.txt", size: 0, type: UInt8(ascii: "0")) + [UInt8](repeating: 0, count: 1024)
+    let badArchive = directory.write(bad, to: "evil.tar")
+    #expect(caught { try ArchiveReader.extract(archiveAt: badArchive, to: directory.file("out2")) } as? ArchiveError
+        == .unsafePath(archive: badArchive, entry: "top/../../evil.txt"))
 }
 
 @Test(arguments: ["../evil.txt", "top/../../evil.txt", "/tmp/evil.txt", "top\\..\\..\\evil.txt"])
 func archivesRefusePathTraversal(name: String) throws {
     let directory = TemporaryDirectory()
     let tar = directory.write(Gzip.compress(TarWriter.tar([.file("top/ok.txt", [1]), .file(name, [2])])), to: "bad.tgz")
-    #expect(caught { try TarArchive.extract(archiveAt: tar, to: directory.file("tar-out")) } as? ArchiveError
+    #expect(caught { try ArchiveReader.extract(archiveAt: tar, to: directory.file("tar-out")) } as? ArchiveError
         == .unsafePath(archive: tar, entry: name))
     let zip = directory.write(ZipWriter.zip([("top/ok.txt", [1]), (name, [2])]), to: "bad.zip")
-    #expect(caught { try ZipArchive.extract(archiveAt: zip, to: directory.file("zip-out")) } as? ArchiveError
-        == .unsafePath(archive: zip, entry: name))
+    // libarchive turns the backslashes of a zip made on MS-DOS (as ZipWriter's are) into slashes before ImageGen sees the name.
+    let zipName = name.replacingOccurrences(of: "\\", with: "/")
+    #expect(caught { try ArchiveReader.extract(archiveAt: zip, to: directory.file("zip-out")) } as? ArchiveError
+        == .unsafePath(archive: zip, entry: zipName))
     #expect(!FileManager.default.fileExists(atPath: directory.file("zip-out"))) // zip names are checked before writing
     #expect(!FileManager.default.fileExists(atPath: directory.path + "/evil.txt"))
 }
@@ -226,17 +271,29 @@ func archivesRefusePathTraversal(name: String) throws {
 @Test func damagedTarArchivesAreRefused() throws {
     let directory = TemporaryDirectory()
     var tar = TarWriter.tar([.file("a.txt", payload(2000))])
+    // libarchive's own words, so only the case, the archive and the gist are asserted.
     let truncated = directory.write(Gzip.compress(Array(tar.prefix(1024))), to: "short.tgz")
-    #expect(caught { try TarArchive.extract(archiveAt: truncated, to: directory.file("o1")) } as? ArchiveError
-        == .corrupt(archive: truncated, message: "ends inside an entry's data"))
+    let shortError = caught { try ArchiveReader.extract(archiveAt: truncated, to: directory.file("o1")) } as? ArchiveError
+    guard case .corrupt(archive: truncated, message: let shortMessage)? = shortError else {
+        Issue.record("truncated tar accepted: \(String(describing: shortError))"); return
+    }
+    #expect(shortMessage.localizedCaseInsensitiveContains("truncated"))
     tar[10] ^= 0x01 // header checksum no longer matches
     let damaged = directory.write(Gzip.compress(tar), to: "bad.tgz")
-    guard case .corrupt(archive: damaged, message: _)? = caught({ try TarArchive.extract(archiveAt: damaged, to: directory.file("o2")) }) as? ArchiveError else {
+    guard case .corrupt(archive: damaged, message: _)? = caught({ try ArchiveReader.extract(archiveAt: damaged, to: directory.file("o2")) }) as? ArchiveError else {
         Issue.record("checksum damage not detected"); return
     }
+    // A cut gzip stream: libarchive decompresses, so this is now an ArchiveError rather than GzipReader's DataError.
     let gzipCut = Gzip.compress(TarWriter.tar([.file("a.txt", payload(20000))]))
     let cut = directory.write(Array(gzipCut.prefix(gzipCut.count / 2)), to: "cut.tgz")
-    #expect(caught { try TarArchive.extract(archiveAt: cut, to: directory.file("o3")) } is DataError) // corruptCompression(path:)
+    let cutError = caught { try ArchiveReader.extract(archiveAt: cut, to: directory.file("o3")) } as? ArchiveError
+    guard case .corrupt(archive: cut, message: let cutMessage)? = cutError else {
+        Issue.record("cut gzip accepted: \(String(describing: cutError))"); return
+    }
+    #expect(cutMessage.localizedCaseInsensitiveContains("truncated"))
+    // A missing file is a file error, as for every other reader.
+    let missing = directory.file("missing.tgz")
+    #expect(caught { try ArchiveReader.extract(archiveAt: missing, to: directory.file("o4")) } is FileError)
 }
 
 @Test func zipExtractsStoredAndDeflatedEntriesAndChecksCRC() throws {
@@ -244,19 +301,25 @@ func archivesRefusePathTraversal(name: String) throws {
     let files: [(String, [UInt8])] = [("gzip/", []), ("gzip/emnist-letters-train-labels-idx1-ubyte.gz", payload(5000)),
                                       ("gzip/nested/x.txt", Array("x".utf8))]
     for deflated in [true, false] {
-        let zip = directory.write(ZipWriter.zip(files, deflated: deflated), to: "g\(deflated).zip")
+        let bytes = ZipWriter.zip(files, deflated: deflated)
+        // The method of the first file, whose local header follows the folder's (30 bytes + "gzip/"): both are read.
+        #expect(bytes[30 + 5 + 8] == (deflated ? 8 : 0))
+        let zip = directory.write(bytes, to: "g\(deflated).zip")
         let out = directory.file("out\(deflated)")
-        let entries = try ZipArchive.extract(archiveAt: zip, to: out)
-        #expect(entries.map(\.name) == files.map(\.0))
-        #expect(entries[1].method == (deflated ? 8 : 0))
+        let entries = try ArchiveReader.extract(archiveAt: zip, to: out)
+        #expect(entries.map(\.name) == ["gzip", "gzip/emnist-letters-train-labels-idx1-ubyte.gz", "gzip/nested/x.txt"])
+        #expect(entries.map(\.kind) == [.directory, .file, .file] && entries.map(\.size) == [0, 5000, 1])
         #expect(try ReadableFile.contents(at: out + "/gzip/emnist-letters-train-labels-idx1-ubyte.gz") == payload(5000))
         #expect(try ReadableFile.contents(at: out + "/gzip/nested/x.txt") == Array("x".utf8))
     }
     let bad = directory.write(ZipWriter.zip(files, corruptCRCOf: "gzip/nested/x.txt"), to: "crc.zip")
-    #expect(caught { try ZipArchive.extract(archiveAt: bad, to: directory.file("o")) } as? ArchiveError
-        == .entryMismatch(archive: bad, entry: "gzip/nested/x.txt", message: "CRC-32 mismatch"))
+    let crcError = caught { try ArchiveReader.extract(archiveAt: bad, to: directory.file("o")) } as? ArchiveError
+    guard case .entryMismatch(archive: bad, entry: "gzip/nested/x.txt", message: let message)? = crcError else {
+        Issue.record("CRC-32 mismatch not detected: \(String(describing: crcError))"); return
+    }
+    #expect(message.contains("CRC"))
     let notZip = directory.write(payload(100), to: "not.zip")
-    guard case .corrupt(archive: notZip, message: _)? = caught({ try ZipArchive.extract(archiveAt: notZip, to: directory.file("o4")) }) as? ArchiveError else {
+    guard case .corrupt(archive: notZip, message: _)? = caught({ try ArchiveReader.extract(archiveAt: notZip, to: directory.file("o4")) }) as? ArchiveError else {
         Issue.record("not-a-zip accepted"); return
     }
 }

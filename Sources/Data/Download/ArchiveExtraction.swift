@@ -3,7 +3,7 @@ import Engine
 import Glibc
 #endif
 
-/// What archive readers share: checking entry names and writing entries below a destination folder.
+/// Checking entry names and writing entries below a destination folder, for `ArchiveReader` and `DatasetInstaller`.
 enum ArchiveExtraction {
     /// The entry's path components, or `ArchiveError.unsafePath` for an absolute path, a `..` component,
     /// a drive letter or a NUL byte. `.` and empty components are dropped; an empty result is allowed

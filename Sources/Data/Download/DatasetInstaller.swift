@@ -62,11 +62,8 @@ public struct DatasetInstaller {
                  to target: String) throws {
         let temporary = destination + "/.extracting-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { ArchiveExtraction.removeTree(temporary) }
-        switch packaging {
-        case .zip: try ZipArchive.extract(archiveAt: archive, to: temporary)
-        case .tarGzip: try TarArchive.extract(archiveAt: archive, to: temporary)
-        case .gzipFiles: return
-        }
+        if case .gzipFiles = packaging { return }
+        try ArchiveReader.extract(archiveAt: archive, to: temporary)
         guard directoryExists(temporary + "/" + archiveFolder) else {
             throw ArchiveError.corrupt(archive: archive, message: "it does not contain the folder \(archiveFolder)")
         }
