@@ -293,7 +293,7 @@ func archivesRefusePathTraversal(name: String) throws {
     #expect(cutMessage.localizedCaseInsensitiveContains("truncated"))
     // A missing file is a file error, as for every other reader.
     let missing = directory.file("missing.tgz")
-    #expect(caught { try ArchiveReader.extract(archiveAt: missing, to: directory.file("o4")) } is FileError)
+    #expect(caught { try ArchiveReader.extract(archiveAt: missing, to: directory.file("o4")) } is FileReadError)
 }
 
 @Test func zipExtractsStoredAndDeflatedEntriesAndChecksCRC() throws {

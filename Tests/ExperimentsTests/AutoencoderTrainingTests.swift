@@ -23,7 +23,7 @@ func blobDataset(count: Int, size: Int = 8, channels: Int = 1, seed: UInt64 = 3)
                         labels: [Int](repeating: 0, count: count), classNames: ["blob"])
 }
 
-func smallConfiguration(_ model: String, task: String = "reconstruct", epochs: Int = 2) -> TrainingConfiguration {
+func smallConfiguration(_ model: AutoencoderModel, task: AutoencoderTask = .reconstruct, epochs: Int = 2) -> TrainingConfiguration {
     var c = TrainingConfiguration()
     c.model = model
     c.task = task
@@ -36,25 +36,28 @@ func smallConfiguration(_ model: String, task: String = "reconstruct", epochs: I
     return c
 }
 
-func makeTrainer(_ c: TrainingConfiguration, data: ImageDataset) throws -> AutoencoderTrainer {
+/// The autoencoder job for `c` on `data` (a quarter held out for validation), driven by a training loop writing
+/// into `folder` when given.
+func makeLoop(_ c: TrainingConfiguration, data: ImageDataset, folder: RunFolder? = nil, resume: Bool = false) throws -> TrainingLoop<AutoencoderJob> {
     var rng = RandomGenerator(seed: c.seed)
     let shape = [data.height, data.width, data.channels]
-    let mask = c.task == "complete" ? try MaskCatalog.mask(named: c.mask, height: data.height, width: data.width, seed: 0) : nil
+    let mask = try c.occlusion(height: data.height, width: data.width)
     let model = try ModelCatalog.model(for: c, imageShape: shape, mask: mask, using: &rng)
     let (training, validation) = try data.split(validationFraction: 0.25, seed: 1)
-    return AutoencoderTrainer(configuration: c, model: model, optimizer: try ModelCatalog.optimizer(for: c), training: training,
-                              validation: validation, test: nil, mask: mask, reporter: ProgressReporter(quiet: true))
+    let job = try AutoencoderJob(configuration: c, model: model, optimizer: ModelCatalog.optimizer(for: c), training: training,
+                                 validation: validation, test: nil, mask: mask)
+    return try TrainingLoop(job: job, folder: folder, resume: resume, reporter: ProgressReporter(quiet: true))
 }
 
 func temporaryRunPath() -> String { NSTemporaryDirectory() + "imagegen-tests-\(UUID().uuidString)" }
 
 @Suite struct AutoencoderModelTests {
-    @Test(arguments: ["dense", "cnn", "cnn-lstm", "completion"], [1, 3])
-    func outputHasInputShapeAndEveryParameterGetsAGradient(model name: String, channels: Int) throws {
-        var c = smallConfiguration(name, task: "complete")
+    @Test(arguments: AutoencoderModel.allCases, [1, 3])
+    func outputHasInputShapeAndEveryParameterGetsAGradient(model name: AutoencoderModel, channels: Int) throws {
+        var c = smallConfiguration(name, task: .complete)
         c.activation = "elu"
         var rng = RandomGenerator(seed: 5)
-        let mask = OcclusionMask.bottomHalf(height: 8, width: 8)
+        let mask = try ImageMask(.bottom, height: 8, width: 8, seed: 0)
         let model = try ModelCatalog.model(for: c, imageShape: [8, 8, channels], mask: mask, using: &rng)
         let x = Tensor.uniform([3, 8, 8, channels], using: &rng)
         let y = model(x)
@@ -102,45 +105,45 @@ func temporaryRunPath() -> String { NSTemporaryDirectory() + "imagegen-tests-\(U
 }
 
 @Suite struct AutoencoderTrainingTests {
-    @Test(arguments: ["dense", "cnn"])
-    func trainingLowersValidationError(model: String) throws {
-        let trainer = try makeTrainer(smallConfiguration(model, epochs: 4), data: blobDataset(count: 64))
-        let before = trainer.evaluate(trainer.validation).meanSquaredError
-        let result = try trainer.run(in: nil)
-        #expect(result.history.count == 4)
-        #expect(result.validation.meanSquaredError < 0.7 * before)
+    @Test(arguments: [AutoencoderModel.dense, .cnn])
+    func trainingLowersValidationError(model: AutoencoderModel) throws {
+        let loop = try makeLoop(smallConfiguration(model, epochs: 4), data: blobDataset(count: 64))
+        let before = try loop.job.measure(loop.job.validation, structuralSimilarity: false).errors.meanSquaredError
+        let log = try loop.run()
+        #expect(log.rows.map { Int($0[0]) } == [1, 2, 3, 4])
+        #expect(try #require(log.last("validation_mse")) < 0.7 * before)
     }
 
-    @Test(arguments: ["dense", "cnn"])
-    func resumedRunEndsWithIdenticalWeights(model: String) throws {
+    @Test(arguments: [AutoencoderModel.dense, .cnn])
+    func resumedRunEndsWithIdenticalWeights(model: AutoencoderModel) throws {
         let data = blobDataset(count: 40)
-        let straight = try makeTrainer(smallConfiguration(model, epochs: 3), data: data)
-        _ = try straight.run(in: nil)
+        let straight = try makeLoop(smallConfiguration(model, epochs: 3), data: data)
+        try straight.run()
 
         let path = temporaryRunPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let first = try makeTrainer(smallConfiguration(model, epochs: 1), data: data)
-        let folder = try RunFolder(path: path, mode: .create)
-        _ = try first.run(in: folder)
-        let second = try makeTrainer(smallConfiguration(model, epochs: 3), data: data)
-        try second.resume(from: try RunFolder(path: path, mode: .resume))
-        #expect(second.completedEpochs == 1)
-        _ = try second.run(in: folder)
+        try makeLoop(smallConfiguration(model, epochs: 1), data: data, folder: try RunFolder(path: path, mode: .create)).run()
+        let second = try makeLoop(smallConfiguration(model, epochs: 3), data: data, folder: try RunFolder(path: path, mode: .resume), resume: true)
+        #expect(second.state.position == TrainingPosition(epoch: 1, batch: 0))
+        try second.run()
 
-        for (a, b) in zip(straight.model.parameters, second.model.parameters) {
+        for (a, b) in zip(straight.job.model.parameters, second.job.model.parameters) {
             #expect(a.name == b.name)
             #expect(a.tensor.scalars == b.tensor.scalars, "\(a.name) differs after resuming")
         }
-        #expect(straight.history.map(\.trainingLoss) == second.history.map(\.trainingLoss))
+        #expect(straight.log.values("train_mse") == second.log.values("train_mse"))
+        #expect(try MetricsLog.read("\(path)/metrics.csv") == second.log)
     }
 
     @Test func completionTaskReportsHiddenPixelError() throws {
-        let trainer = try makeTrainer(smallConfiguration("dense", task: "complete", epochs: 1), data: blobDataset(count: 24))
-        let result = try trainer.run(in: nil)
-        let hidden = try #require(result.validation.hiddenMeanSquaredError)
+        let loop = try makeLoop(smallConfiguration(.dense, task: .complete, epochs: 1), data: blobDataset(count: 24))
+        let log = try loop.run()
+        let hidden = try #require(log.last("validation_hidden_mse"))
         #expect(hidden > 0)
+        let errors = try loop.job.measure(loop.job.validation, structuralSimilarity: false).errors
+        #expect(errors.hiddenMeanSquaredError == hidden)
         // Bottom mask on 8×8 hides rows 5…7: 3/8 of the pixels.
-        #expect(result.validation.hiddenCount * 8 == result.validation.count * 3)
+        #expect(errors.hiddenCount * 8 == errors.count * 3)
     }
 
     @Test func existingRunFolderIsNotOverwritten() throws {
@@ -154,10 +157,10 @@ func temporaryRunPath() -> String { NSTemporaryDirectory() + "imagegen-tests-\(U
         let data = blobDataset(count: 16)
         let path = temporaryRunPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let trainer = try makeTrainer(smallConfiguration("dense", epochs: 1), data: data)
-        _ = try trainer.run(in: try RunFolder(path: path, mode: .create))
-        let other = try makeTrainer(smallConfiguration("cnn", epochs: 1), data: data)
-        #expect(throws: CheckpointError.self) { try other.resume(from: try RunFolder(path: path, mode: .resume)) }
+        try makeLoop(smallConfiguration(.dense, epochs: 1), data: data, folder: try RunFolder(path: path, mode: .create)).run()
+        #expect(throws: CheckpointError.self) {
+            try makeLoop(smallConfiguration(.cnn, epochs: 1), data: data, folder: try RunFolder(path: path, mode: .resume), resume: true)
+        }
     }
 
     @Test func articleTableHasEveryRow() throws {
@@ -165,7 +168,7 @@ func temporaryRunPath() -> String { NSTemporaryDirectory() + "imagegen-tests-\(U
         let mnist = try GeneratingImagesTable.rows(for: "fashion-mnist")
         #expect(mnist.map(\.articleMSE) == [0.0170, 0.0234, 0.00304, 0.0150, 0.0147, 0.0146])
         let c = GeneratingImagesTable.configuration(for: mnist[2], dataset: "mnist")
-        #expect(c.optimizer == "adamax" && c.kernelSize == 5 && c.epochs == 15 && c.epsilon == 1e-7)
+        #expect(c.optimizer == .adamax && c.kernelSize == 5 && c.epochs == 15 && c.epsilon == 1e-7)
         #expect(throws: ExperimentError.unknownDataset("svhn")) { try GeneratingImagesTable.rows(for: "svhn") }
     }
 }

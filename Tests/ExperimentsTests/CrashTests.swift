@@ -61,21 +61,33 @@ func trainArguments(data: String, output: String, epochs: Int) -> [String] {
      "--threads", "1", "--quiet", "--output", output]
 }
 
-/// The tensors of a checkpoint (weights and optimiser state).
-func checkpointTensors(_ path: String) throws -> [String: [Float]] {
-    try SafeTensors.read(path).tensors.mapValues(\.scalars)
+/// The tensors of a run's checkpoint: the weights and the optimiser state.
+func checkpointTensors(_ run: String) throws -> [String: [Float]] {
+    let weights = try SafeTensors.read("\(run)/model.safetensors").tensors.mapValues(\.scalars)
+    let state = try SafeTensors.read("\(run)/\(RunState.fileName)").tensors.mapValues(\.scalars)
+    return weights.merging(state.map { ("state." + $0.key, $0.value) }) { a, _ in a }
 }
 
-/// Checks that whatever a killed run left in `folder` is complete: the checkpoint and config load as a model.
+/// The run state a checkpoint holds.
+func savedRunState(_ run: String) throws -> RunState {
+    let json = try #require(SafeTensors.readMetadata("\(run)/\(RunState.fileName)")["run_state"])
+    return try JSONDecoder().decode(RunState.self, from: Data(json.utf8))
+}
+
+/// Checks that whatever a killed run left in `folder` is complete: the weights load as a model, and they pair with
+/// the run state — written by the same save, or one save behind with that save's weights pending (resuming renames them).
 func expectLoadableRun(_ folder: String) throws {
     let checkpoint = "\(folder)/model.safetensors"
     guard FileManager.default.fileExists(atPath: checkpoint) else { return }
-    _ = try SafeTensors.read(checkpoint)
     _ = try TrainedModel(runFolder: folder)
-    let metadata = try SafeTensors.read(checkpoint).metadata
-    #expect(metadata["epoch"] != nil && metadata["data_order_state"] != nil)
-    if let csv = try? String(contentsOfFile: "\(folder)/metrics.csv", encoding: .utf8) {
-        #expect(csv.hasPrefix(EpochMetrics.header))
+    let state = try savedRunState(folder)
+    let generation = try SafeTensors.readMetadata(checkpoint)["checkpoint_generation"]
+    if generation != String(state.generation) {
+        let pending = try SafeTensors.readMetadata("\(folder)/model.pending.safetensors")["checkpoint_generation"]
+        #expect(pending == String(state.generation), "model.safetensors is from save \(generation ?? "?"), the state from \(state.generation)")
+    }
+    if FileManager.default.fileExists(atPath: "\(folder)/metrics.csv") {
+        #expect(try MetricsLog.read("\(folder)/metrics.csv").columns == ["epoch", "train_mse", "validation_mse", "seconds"])
     }
 }
 
@@ -93,7 +105,7 @@ func expectLoadableRun(_ folder: String) throws {
         let straight = try CLIProcess(trainArguments(data: data, output: reference, epochs: Self.epochs), log: log).finish()
         try #require(straight.status == 0, "reference run failed: \(straight.output)")
         let seconds = Date().timeIntervalSince(start)
-        let expected = try checkpointTensors("\(reference)/model.safetensors")
+        let expected = try checkpointTensors(reference)
 
         var rng = RandomGenerator(seed: UInt64(Date().timeIntervalSince1970 * 1000))
         var kills = 0, completions = 0, resumes = 0
@@ -111,7 +123,7 @@ func expectLoadableRun(_ folder: String) throws {
             if process.process.terminationReason == .exit {
                 try #require(status == 0, "run failed after \(kills) kills: \(output)")
                 completions += 1
-                let got = try checkpointTensors("\(run)/model.safetensors")
+                let got = try checkpointTensors(run)
                 #expect(got == expected, "weights differ from the uninterrupted run after \(kills) kills, \(resumes) resumes")
                 try FileManager.default.removeItem(atPath: run)
             } else {
@@ -148,11 +160,11 @@ func expectLoadableRun(_ folder: String) throws {
         #expect(output.contains("interrupted by SIGTERM"), "\(output)")
         #expect(output.contains("imagegen train --output \(run) --resume"), "\(output)")
         try expectLoadableRun(run)
-        let epoch = try #require(Int(SafeTensors.read("\(run)/model.safetensors").metadata["epoch"] ?? ""))
+        let epoch = try savedRunState(run).position.epoch
         #expect(epoch < epochs)
 
         let resumed = try CLIProcess(trainArguments(data: data, output: run, epochs: epochs) + ["--resume"], log: log).finish()
         try #require(resumed.status == 0, "resume failed: \(resumed.output)")
-        #expect(try checkpointTensors("\(run)/model.safetensors") == checkpointTensors("\(reference)/model.safetensors"))
+        #expect(try checkpointTensors(run) == checkpointTensors(reference))
     }
 }

@@ -25,7 +25,7 @@ func temporaryLeftovers(_ folder: String) -> [String] {
         process.waitUntilExit()
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(process.terminationStatus != 0)
-        #expect(output.contains("\(run)/model.safetensors"), "the error does not name the checkpoint: \(output)")
+        #expect(output.contains("\(run)/model.pending.safetensors"), "the error does not name the checkpoint: \(output)")
         #expect(output.contains("File too large"), "\(output)")
         #expect(!FileManager.default.fileExists(atPath: "\(run)/model.safetensors"))
         #expect(temporaryLeftovers(run).isEmpty, "partial temporary files left: \(temporaryLeftovers(run))")

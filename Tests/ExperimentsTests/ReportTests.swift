@@ -26,11 +26,12 @@ private final class ElementCounter: NSObject, XMLParserDelegate {
     }
 }
 
-/// `EpochMetrics` has no public memberwise initialiser: rows come from `metrics.csv` text, as in a run folder.
+/// Rows come from a metrics log, as a run folder's `metrics.csv` holds them.
 private func epochs(_ rows: [(Int, Double, Double, Double?)]) -> [EpochMetrics] {
-    EpochMetrics.parse(csv: EpochMetrics.header + "\n" + rows.map { r in
-        "\(r.0),\(r.1),\(r.2),\(r.3.map { String($0) } ?? ""),12.5"
-    }.joined(separator: "\n"))
+    let hidden = rows.contains { $0.3 != nil }
+    let log = MetricsLog(columns: ["epoch", "train_mse", "validation_mse"] + (hidden ? ["validation_hidden_mse"] : []) + ["seconds"],
+                         rows: rows.map { r in [Double(r.0), r.1, r.2] + (hidden ? [r.3 ?? .nan] : []) + [12.5] })
+    return log.epochMetrics
 }
 
 private let history = epochs((1...5).map { e in (e, 0.08 / Double(e), 0.09 / Double(e) + 0.001, 0.2 / Double(e)) })
@@ -131,9 +132,9 @@ private let history = epochs((1...5).map { e in (e, 0.08 / Double(e), 0.09 / Dou
 
 private func sampleReport() -> AutoencoderReport {
     var c = TrainingConfiguration()
-    c.model = "dense"
-    c.task = "complete"
-    c.mask = "bottom"
+    c.model = .dense
+    c.task = .complete
+    c.mask = .bottom
     c.latentSize = 32
     c.epochs = 5
     return AutoencoderReport(
@@ -183,7 +184,7 @@ private func sampleReport() -> AutoencoderReport {
 
 @Test func reconstructionReportSaysWhatWasLearned() {
     var report = sampleReport()
-    report.configuration.task = "reconstruct"
+    report.configuration.task = .reconstruct
     report.validation.hiddenMeanSquaredError = nil
     report.validation.hiddenSSIM = nil
     report.test = nil
@@ -204,7 +205,7 @@ private func sampleReport() -> AutoencoderReport {
                                               ssim: 0.5 + Double(latent) / 1000),
                        seconds: Double(latent), reportPath: "latent-\(latent)/report.html")
     }
-    let report = SweepReport(modelDescription: "dense autoencoder", dataset: "fashion-mnist", task: "complete", entries: rows.reversed())
+    let report = SweepReport(modelDescription: "dense autoencoder", dataset: "fashion-mnist", task: .complete, entries: rows.reversed())
     let html = report.html
     #expect(html.contains("<tr><td class=\"num\">8</td><td class=\"num\">0.03536</td><td class=\"num\">0.1061</td>"))
     #expect(html.contains("<a href=\"latent-128/report.html\">report</a>"))

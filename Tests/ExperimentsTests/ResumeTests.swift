@@ -20,89 +20,96 @@ func stopAfter(_ n: Int) -> () -> Bool {
     return { calls += 1; return calls >= n }
 }
 
+/// Runs a job to the end through loops made by `makeLoop(folder, resume)`, stopping after each count in `stops` of
+/// further batches (a fresh loop resumes from the folder each time). Returns the last loop and the interruptions.
+func trainWithInterruptions<Job: TrainingJob>(_ stops: [Int], path: String,
+                                              makeLoop: (RunFolder, Bool) throws -> TrainingLoop<Job>) throws -> (TrainingLoop<Job>, Int) {
+    var interruptions = 0
+    var resume = false
+    for stop in stops + [Int.max] {
+        let loop = try makeLoop(try RunFolder(path: path, mode: resume ? .resume : .create), resume)
+        loop.shouldStop = stop == .max ? { false } : stopAfter(stop)
+        do {
+            try loop.run()
+            return (loop, interruptions)
+        } catch ExperimentError.interrupted(let stopped) {
+            #expect(stopped.folder == path && stopped.job == Job.kind)
+            interruptions += 1
+        }
+        resume = true
+    }
+    fatalError("unreachable: the last loop never stops")
+}
+
 @Suite struct InterruptedResumeTests {
     /// An interruption in the middle of an epoch saves the position; resuming continues bit-identically.
-    @Test(arguments: [("dense", "constant"), ("cnn", "constant"), ("dense", "cosine")])
-    func midEpochInterruptionResumesExactly(model: String, schedule: String) throws {
+    @Test(arguments: [(AutoencoderModel.dense, LearningRateSchedule.Kind.constant), (.cnn, .constant), (.dense, .cosine)])
+    func midEpochInterruptionResumesExactly(model: AutoencoderModel, schedule: LearningRateSchedule.Kind) throws {
         let data = blobDataset(count: 40)  // 30 training images: 4 batches of 8 per epoch
-        func configuration() -> TrainingConfiguration {
-            var c = smallConfiguration(model, epochs: 3)
-            c.learningRateSchedule = schedule
-            c.warmup = schedule == "cosine" ? 0.25 : nil
-            return c
-        }
-        let straight = try makeTrainer(configuration(), data: data)
-        _ = try straight.run(in: nil)
+        var c = smallConfiguration(model, epochs: 3)
+        c.learningRateSchedule = schedule
+        c.warmup = schedule == .cosine ? 0.25 : 0
+        let straight = try makeLoop(c, data: data)
+        try straight.run()
 
         let path = temporaryRunPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        var folder = try RunFolder(path: path, mode: .create)
-        var interruptions = 0
-        var trainer = try makeTrainer(configuration(), data: data)
-        // Stop after 2, 3 and 5 more batches: mid-epoch 1, mid-epoch 2, at the end of epoch 3's second batch...
-        for stop in [2, 3, 5, 1] {
-            trainer.shouldStop = stopAfter(stop)
-            do {
-                _ = try trainer.run(in: folder)
-                break
-            } catch let error as ExperimentError {
-                guard case .interrupted(_, let checkpoint, _, let resume) = error else { throw error }
-                #expect(checkpoint == folder.checkpointPath)
-                #expect(resume == "imagegen train --output \(path) --resume")
-                interruptions += 1
-            }
-            folder = try RunFolder(path: path, mode: .resume)
-            trainer = try makeTrainer(configuration(), data: data)
-            try trainer.resume(from: folder)
+        // Stop after 2, 3, 5 and 1 more batches: mid-epoch 1, mid-epoch 2, …
+        let (loop, interruptions) = try trainWithInterruptions([2, 3, 5, 1], path: path) { folder, resume in
+            try makeLoop(c, data: data, folder: folder, resume: resume)
         }
-        #expect(interruptions >= 3)
-        trainer.shouldStop = { false }
-        _ = try trainer.run(in: folder)
-        #expect(trainer.completedEpochs == 3)
-        expectIdentical(straight.model.parameters, trainer.model.parameters, "\(model) after \(interruptions) interruptions")
-        #expect(straight.history.map(\.trainingLoss) == trainer.history.map(\.trainingLoss))
+        #expect(interruptions == 4)
+        #expect(loop.isFinished)
+        expectIdentical(straight.job.model.parameters, loop.job.model.parameters, "\(model) after \(interruptions) interruptions")
+        #expect(straight.log.values("train_mse") == loop.log.values("train_mse"))
     }
 }
 
-func tinyBackgroundOptions(steps: Int = 6) -> BackgroundTrainingOptions {
-    var o = BackgroundTrainingOptions()
-    o.kind = "diverse"
-    o.steps = steps
-    o.batchSize = 4
-    o.hiddenSize = 8
-    o.learningRate = 1e-3
-    o.metricsEvery = 1
-    o.sampleEvery = 3
-    o.checkpointEvery = 2
-    o.threads = 2
-    return o
+func tinyBackgroundConfiguration(steps: Int = 6) -> BackgroundConfiguration {
+    var c = BackgroundConfiguration()
+    c.kind = .diverse
+    c.steps = steps
+    c.batchSize = 4
+    c.hiddenSize = 8
+    c.learningRate = 1e-3
+    c.metricsEvery = 1
+    c.sampleEvery = 3
+    c.checkpointEvery = 2
+    c.threads = 2
+    return c
 }
 
 @Suite struct BackgroundResumeTests {
-    @Test(arguments: ["faithful", "diverse"])
-    func resumedBackgroundRunEndsWithIdenticalWeights(kind: String) throws {
-        var options = tinyBackgroundOptions()
-        options.kind = kind
+    @Test(arguments: BackgroundKind.allCases)
+    func resumedBackgroundRunEndsWithIdenticalWeights(kind: BackgroundKind) throws {
+        var c = tinyBackgroundConfiguration()
+        c.kind = kind
         let straightPath = temporaryRunPath(), path = temporaryRunPath()
         defer { for p in [straightPath, path] { try? FileManager.default.removeItem(atPath: p) } }
-        let straight = try BackgroundTrainer(options: options)
-        let straightRecords = try straight.train(into: try RunFolder(path: straightPath, mode: .create), reporter: ProgressReporter(quiet: true))
+        let straight = try BackgroundJob.train(c, runFolder: straightPath, mode: .create, reporter: ProgressReporter(quiet: true))
 
         // Interrupted after step 3 (between periodic checkpoints), then after step 4 (on one).
-        let first = try BackgroundTrainer(options: options)
-        first.shouldStop = stopAfter(3)
-        #expect(throws: ExperimentError.self) { _ = try first.train(into: try RunFolder(path: path, mode: .create), reporter: ProgressReporter(quiet: true)) }
-        let second = try BackgroundTrainer(options: options)
-        second.shouldStop = stopAfter(1)
-        #expect(throws: ExperimentError.self) { _ = try second.train(into: try RunFolder(path: path, mode: .resume), reporter: ProgressReporter(quiet: true), resume: true) }
-        #expect(second.completedSteps == 4)
-        let third = try BackgroundTrainer(options: options)
-        let records = try third.train(into: try RunFolder(path: path, mode: .resume), reporter: ProgressReporter(quiet: true), resume: true)
-        expectIdentical(straight.model.parameters, third.model.parameters, "background \(kind)")
-        #expect(records.map(\.loss) == straightRecords.map(\.loss))
-        // The saved checkpoint loads as a model.
-        let loaded = try loadBackgroundModel(from: "\(path)/model.safetensors")
-        expectIdentical(straight.model.parameters, loaded.parameters, "loaded background checkpoint")
+        let (loop, interruptions) = try trainWithInterruptions([3, 1], path: path) { folder, resume in
+            let loop = try TrainingLoop(job: try BackgroundJob(configuration: c), folder: folder, resume: resume, reporter: ProgressReporter(quiet: true))
+            try RunConfiguration.write(c, to: folder)
+            return loop
+        }
+        #expect(interruptions == 2)
+        let loaded = try loadBackgroundModel(run: straightPath)
+        expectIdentical(loaded.parameters, loop.job.model.parameters, "background \(kind)")
+        #expect(loop.log.values("loss") == straight.values("loss"))
+        #expect(try MetricsLog.read("\(path)/metrics.csv") == straight.withSeconds(of: loop.log))
+        #expect(FileManager.default.fileExists(atPath: "\(path)/samples/step00003.png") && FileManager.default.fileExists(atPath: "\(path)/report.html"))
+    }
+}
+
+extension MetricsLog {
+    /// This log with the `seconds` column of `other` (timings differ between runs).
+    func withSeconds(of other: MetricsLog) -> MetricsLog {
+        var copy = self
+        let i = columns.firstIndex(of: "seconds")!
+        for r in copy.rows.indices where r < other.rows.count { copy.rows[r][i] = other.rows[r][i] }
+        return copy
     }
 }
 
@@ -112,57 +119,38 @@ func tinyLetters(count: Int = 20) -> LetterSet {
     return LetterSet(images: images, labels: (0..<count).map { $0 % 26 }, source: "random")
 }
 
-func tinyGANOptions(epochs: Int = 3) -> GANTrainingOptions {
-    var o = GANTrainingOptions()
-    o.epochs = epochs
-    o.batchSize = 4
-    o.hiddenSize = 16
-    o.checkpointEvery = 1
-    o.learningRate = 1e-3
-    return o
+func tinyGANConfiguration(epochs: Int = 3) -> GANConfiguration {
+    var c = GANConfiguration()
+    c.epochs = epochs
+    c.batchSize = 4
+    c.hiddenSize = 16
+    c.checkpointEvery = 1
+    c.learningRate = 1e-3
+    return c
+}
+
+func ganLoop(_ c: GANConfiguration, folder: RunFolder?, resume: Bool) throws -> TrainingLoop<GANJob> {
+    let loop = try TrainingLoop(job: try GANJob(configuration: c, data: tinyLetters()), folder: folder, resume: resume, reporter: ProgressReporter(quiet: true))
+    if let folder { try RunConfiguration.write(c, to: folder) }
+    return loop
 }
 
 @Suite struct GANResumeTests {
     @Test func resumedGANRunEndsWithIdenticalWeights() throws {
-        let data = tinyLetters()  // 5 batches per epoch
-        let straightPath = temporaryRunPath(), path = temporaryRunPath()
-        defer { for p in [straightPath, path] { try? FileManager.default.removeItem(atPath: p) } }
-        let straight = GANTrainer(options: tinyGANOptions(), data: data)
-        try straight.train(into: try RunFolder(path: straightPath, mode: .create), resume: false, reporter: ProgressReporter(quiet: true))
-
-        // Mid-epoch 1 (after batch 3), mid-epoch 2 (after batch 4 of it), then at the end of epoch 2.
-        var resume = false
-        for stop in [3, 6, 3] {
-            let trainer = GANTrainer(options: tinyGANOptions(), data: data)
-            trainer.shouldStop = stopAfter(stop)
-            #expect(throws: ExperimentError.self) {
-                try trainer.train(into: try RunFolder(path: path, mode: resume ? .resume : .create), resume: resume, reporter: ProgressReporter(quiet: true))
-            }
-            resume = true
-        }
-        let last = GANTrainer(options: tinyGANOptions(), data: data)
-        try last.train(into: try RunFolder(path: path, mode: .resume), resume: true, reporter: ProgressReporter(quiet: true))
-        expectIdentical(straight.gan.parameters, last.gan.parameters, "GAN")
-        let straightMetrics = try String(contentsOfFile: "\(straightPath)/metrics.csv", encoding: .utf8)
-        let metrics = try String(contentsOfFile: "\(path)/metrics.csv", encoding: .utf8)
-        let losses = { (csv: String) in csv.split(separator: "\n").map { $0.split(separator: ",").prefix(3).joined(separator: ",") } }
-        #expect(losses(straightMetrics) == losses(metrics))
-        let generator = try loadLetterGenerator(run: path)
-        expectIdentical(straight.gan.generator.parameters, generator.parameters, "loaded generator")
-    }
-
-    /// A crash between the discriminator and generator writes leaves a pending discriminator that resuming discards.
-    @Test func pendingDiscriminatorFromAnotherPositionIsDiscarded() throws {
-        let data = tinyLetters()
         let path = temporaryRunPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let first = GANTrainer(options: tinyGANOptions(epochs: 1), data: data)
-        try first.train(into: try RunFolder(path: path, mode: .create), resume: false, reporter: ProgressReporter(quiet: true))
-        try Checkpoint.save(first.gan.discriminator, optimizer: first.gan.discriminatorOptimizer, metadata: ["epoch": "7", "batch": "0"],
-                            to: "\(path)/discriminator.pending.safetensors")
-        let second = GANTrainer(options: tinyGANOptions(epochs: 2), data: data)
-        try second.train(into: try RunFolder(path: path, mode: .resume), resume: true, reporter: ProgressReporter(quiet: true))
-        #expect(!FileManager.default.fileExists(atPath: "\(path)/discriminator.pending.safetensors"))
+        let straight = try ganLoop(tinyGANConfiguration(), folder: nil, resume: false)  // 5 batches per epoch
+        try straight.run()
+        // Mid-epoch 1 (after batch 3), mid-epoch 2 (after batch 4 of it), then at the end of epoch 2.
+        let (last, interruptions) = try trainWithInterruptions([3, 6, 1], path: path) { folder, resume in
+            try ganLoop(tinyGANConfiguration(), folder: folder, resume: resume)
+        }
+        #expect(interruptions == 3)
+        expectIdentical(straight.job.generator.parameters, last.job.generator.parameters, "generator")
+        expectIdentical(straight.job.discriminator.parameters, last.job.discriminator.parameters, "discriminator")
+        #expect(straight.log.values("d_loss") == last.log.values("d_loss") && straight.log.values("g_loss") == last.log.values("g_loss"))
+        let generator = try loadLetterGenerator(run: path)
+        expectIdentical(straight.job.generator.parameters, generator.parameters, "loaded generator")
     }
 }
 
@@ -172,16 +160,14 @@ func tinyGANOptions(epochs: Int = 3) -> GANTrainingOptions {
         let data = blobDataset(count: 24)
         let path = temporaryRunPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let folder = try RunFolder(path: path, mode: .create)
-        let first = try makeTrainer(smallConfiguration("dense", epochs: 1), data: data)
-        _ = try first.run(in: folder)
-        let saved = try Data(contentsOf: URL(fileURLWithPath: folder.checkpointPath))
-        let trainer = try makeTrainer(smallConfiguration("dense", epochs: 3), data: data)
-        try trainer.resume(from: folder)
-        let victim = trainer.model.parameters[2]
+        try makeLoop(smallConfiguration(.dense, epochs: 1), data: data, folder: try RunFolder(path: path, mode: .create)).run()
+        let folder = try RunFolder(path: path, mode: .resume)
+        let saved = try savedFiles(folder)
+        let trainer = try makeLoop(smallConfiguration(.dense, epochs: 3), data: data, folder: folder, resume: true)
+        let victim = trainer.job.model.parameters[2]
         victim.tensor.storage.pointer[0] = .nan
         do {
-            _ = try trainer.run(in: folder)
+            try trainer.run()
             Issue.record("training went on with a NaN weight")
         } catch let error as ExperimentError {
             guard case .nonFiniteLoss(let epoch, let batch, _, let layer) = error else { throw error }
@@ -189,7 +175,7 @@ func tinyGANOptions(epochs: Int = 3) -> GANTrainingOptions {
             #expect(layer == victim.name)
             #expect(error.description.contains(victim.name) && error.description.contains("epoch 2, batch 1"))
         }
-        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.checkpointPath)) == saved)
+        #expect(try savedFiles(folder) == saved)
     }
 
     /// A learning rate of 1e30 with SGD blows up; the run stops at a named step and the last good checkpoint stays.
@@ -197,23 +183,22 @@ func tinyGANOptions(epochs: Int = 3) -> GANTrainingOptions {
         let data = blobDataset(count: 24)
         let path = temporaryRunPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let folder = try RunFolder(path: path, mode: .create)
-        var c = smallConfiguration("dense", epochs: 1)
-        c.optimizer = "sgd"
+        var c = smallConfiguration(.dense, epochs: 1)
+        c.optimizer = .sgd
         c.learningRate = 0.01
-        _ = try makeTrainer(c, data: data).run(in: folder)
-        let saved = try Data(contentsOf: URL(fileURLWithPath: folder.checkpointPath))
+        try makeLoop(c, data: data, folder: try RunFolder(path: path, mode: .create)).run()
+        let folder = try RunFolder(path: path, mode: .resume)
+        let saved = try savedFiles(folder)
         c.epochs = 20
         c.learningRate = 1e30
-        let trainer = try makeTrainer(c, data: data)
-        try trainer.resume(from: folder)
+        let trainer = try makeLoop(c, data: data, folder: folder, resume: true)
         #expect {
-            _ = try trainer.run(in: folder)
+            try trainer.run()
         } throws: { error in
             guard case .nonFiniteLoss(let epoch, _, _, let layer)? = error as? ExperimentError else { return false }
             return epoch >= 2 && layer != nil
         }
-        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.checkpointPath)) == saved)
+        #expect(try savedFiles(folder) == saved)
     }
 
     @Test func firstNonFiniteParameterIsFoundInModelOrder() throws {
@@ -229,17 +214,22 @@ func tinyGANOptions(epochs: Int = 3) -> GANTrainingOptions {
 
 @Suite struct DeterminismTests {
     /// The same seed and thread count give bit-identical weights.
-    @Test(arguments: ["dense", "cnn"])
-    func sameSeedAndThreadsGiveIdenticalWeights(model: String) throws {
+    @Test(arguments: [AutoencoderModel.dense, .cnn])
+    func sameSeedAndThreadsGiveIdenticalWeights(model: AutoencoderModel) throws {
         let saved = BLAS.maximumThreads
         defer { BLAS.maximumThreads = saved }
         BLAS.maximumThreads = 2
         var c = smallConfiguration(model, epochs: 2)
         c.threads = 2
         let data = blobDataset(count: 32)
-        let a = try makeTrainer(c, data: data), b = try makeTrainer(c, data: data)
-        _ = try a.run(in: nil)
-        _ = try b.run(in: nil)
-        expectIdentical(a.model.parameters, b.model.parameters, "\(model), two runs")
+        let a = try makeLoop(c, data: data), b = try makeLoop(c, data: data)
+        try a.run()
+        try b.run()
+        expectIdentical(a.job.model.parameters, b.job.model.parameters, "\(model), two runs")
     }
+}
+
+/// The bytes of a run's checkpoint files, to show they did not change.
+func savedFiles(_ folder: RunFolder) throws -> [[UInt8]] {
+    try [folder.checkpointPath, folder.statePath].map { try ReadableFile.contents(at: $0) }
 }
