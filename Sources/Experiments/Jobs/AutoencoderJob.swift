@@ -107,11 +107,13 @@ public final class AutoencoderJob: TrainingJob {
         try report.write(in: folder)
     }
 
-    /// Measures validation and test images with SSIM (once; `writeReport` calls it).
+    /// Measures validation and test images, with SSIM when the images are large enough for its 11×11 window (once;
+    /// `writeReport` calls it).
     public func measureFinal() throws {
         guard validationResult == nil else { return }
-        validationResult = try measure(validation, structuralSimilarity: true).result
-        testResult = try test.map { try measure($0, structuralSimilarity: true).result }
+        let ssim = min(model.imageShape[0], model.imageShape[1]) >= 11
+        validationResult = try measure(validation, structuralSimilarity: ssim).result
+        testResult = try test.map { try measure($0, structuralSimilarity: ssim).result }
     }
 }
 

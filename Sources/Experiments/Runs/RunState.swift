@@ -119,7 +119,12 @@ public enum RunCheckpoint {
                 throw ExperimentError.invalidFile(path, "is from save \(found), \(RunState.fileName) from save \(generation)")
             }
         }
-        // Optimiser state is checked (and loaded) before the weights change, so a bad file leaves the model as it was.
+        let known = Set(optimizers.map(\.name))
+        if let stray = file.shapes.keys.first(where: { !known.contains(String($0.prefix { $0 != "." })) }) {
+            throw ExperimentError.invalidFile(folder.statePath, "tensor '\(stray)' belongs to no optimiser of this job")
+        }
+        // Weights first: a file of another architecture is named by the weights' check, not by the optimiser's.
+        for network in networks { try Checkpoint.load(folder.networkPath(network.name), into: network.module) }
         for slot in optimizers {
             let prefix = slot.name + "."
             var tensors: [String: Tensor] = [:]
@@ -127,11 +132,6 @@ public enum RunCheckpoint {
             try Checkpoint.restoreOptimizer(slot.optimizer, parameters: slot.parameters, from: tensors,
                                             stepCount: state.optimizerSteps[slot.name] ?? 0, path: folder.statePath)
         }
-        let known = Set(optimizers.map(\.name))
-        if let stray = file.shapes.keys.first(where: { !known.contains(String($0.prefix { $0 != "." })) }) {
-            throw ExperimentError.invalidFile(folder.statePath, "tensor '\(stray)' belongs to no optimiser of this job")
-        }
-        for network in networks { try Checkpoint.load(folder.networkPath(network.name), into: network.module) }
         return state
     }
 

@@ -92,8 +92,13 @@ public struct StepUpdate {
         let value = loss.scalar
         let epoch = position.epoch + 1, batch = position.batch + 1
         if !value.isFinite {
-            throw ExperimentError.nonFiniteLoss(epoch: epoch, batch: batch, value: value,
-                                                firstLayer: firstNonFiniteParameter(slot.parameters, values: true))
+            // Name the first layer holding a non-finite weight or, when all weights are finite, gradient.
+            var layer = firstNonFiniteParameter(slot.parameters, values: true)
+            if layer == nil {
+                loss.backward()
+                layer = firstNonFiniteParameter(slot.parameters)
+            }
+            throw ExperimentError.nonFiniteLoss(epoch: epoch, batch: batch, value: value, firstLayer: layer)
         }
         loss.backward()
         // Checked before clipping: a non-finite norm would spread NaN to every gradient and hide its source.
