@@ -14,6 +14,7 @@ public enum BackgroundKind: String, Codable, CaseIterable, Sendable {
 
 /// Settings of a background-generator run (defaults are the article's).
 public struct BackgroundConfiguration: JobConfiguration, Equatable {
+    public static let length = \Self.steps
     public static let job = JobKind.background
     public var kind = BackgroundKind.faithful
     /// Optimisation steps (the article's "epochs").
@@ -34,16 +35,12 @@ public struct BackgroundConfiguration: JobConfiguration, Equatable {
     public var gradientClip: Float?
     public init() {}
 
+
     public func validate() throws {
-        try Validate.positive(steps, flag: "--steps")
+        try Validate.positive([("--steps", steps), ("--threads", threads), ("--checkpoint-every", checkpointEvery),
+                               ("--metrics-every", metricsEvery), ("--sample-every", sampleEvery), ("--hidden-size", hiddenSize)])
         try Validate.atLeast(2, batchSize, flag: "--batch-size")
-        try Validate.positive(learningRate, flag: "--lr")
-        try Validate.positive(threads, flag: "--threads")
-        try Validate.positive(checkpointEvery, flag: "--checkpoint-every")
-        try Validate.positive(metricsEvery, flag: "--metrics-every")
-        try Validate.positive(sampleEvery, flag: "--sample-every")
-        try Validate.positive(hiddenSize, flag: "--hidden-size")
-        if let gradientClip { try Validate.positive(gradientClip, flag: "--clip") }
+        try Validate.positive([("--lr", learningRate), ("--clip", gradientClip)])
     }
 }
 
@@ -171,17 +168,10 @@ extension BackgroundJob {
     /// Trains (or, with `.resume`, continues with the run's saved settings; a larger `steps` extends it) a background
     /// run in `runFolder`: what `imagegen backgrounds train` runs.
     @discardableResult
-    public static func train(_ configuration: BackgroundConfiguration, runFolder: String, mode: RunFolder.Mode,
+    public static func train(_ requested: BackgroundConfiguration, runFolder: String, mode: RunFolder.Mode,
                              reporter: ProgressReporter) throws -> MetricsLog {
-        var c = configuration
-        if mode == .resume {
-            c = try RunConfiguration.read(BackgroundConfiguration.self, from: runFolder)
-            c.steps = max(c.steps, configuration.steps)
-        }
+        let c = try RunConfiguration.effective(requested, runFolder: runFolder, mode: mode)
         let job = try BackgroundJob(configuration: c)
-        let folder = try RunFolder(path: runFolder, mode: mode)
-        let loop = try TrainingLoop(job: job, folder: folder, resume: mode == .resume, reporter: reporter)
-        try RunConfiguration.write(c, to: folder)
-        return try loop.run()
+        return try TrainingLoop.start(job, configuration: c, folder: try RunFolder(path: runFolder, mode: mode), mode: mode, reporter: reporter).run()
     }
 }

@@ -7,12 +7,16 @@ import NN
 
 /// Settings of a letter-GAN run (defaults are the article's).
 public struct GANConfiguration: JobConfiguration, Equatable {
+    public static let length = \Self.epochs
     public static let job = JobKind.gan
+    /// Passes over the letters (the article's 200; 20 show recognisable letters).
     public var epochs = 20
     public var batchSize = 128
+    /// Adam's learning rate for both networks.
     public var learningRate: Float = 2e-4
-    public var seed: UInt64 = 0
+    /// A checkpoint and the classifier check every this many epochs (and after the last).
     public var checkpointEvery = 5
+    public var seed: UInt64 = 0
     /// Rendered variants per letter when EMNIST is absent.
     public var perLetter = 1000
     public var emnistFolder: String?
@@ -23,15 +27,12 @@ public struct GANConfiguration: JobConfiguration, Equatable {
     public var hiddenSize = 2048
     public init() {}
 
+
     public func validate() throws {
-        try Validate.positive(epochs, flag: "--epochs")
-        try Validate.positive(batchSize, flag: "--batch-size")
-        try Validate.positive(learningRate, flag: "--lr")
-        try Validate.positive(checkpointEvery, flag: "--checkpoint-every")
+        try Validate.positive([("--epochs", epochs), ("--batch-size", batchSize), ("--checkpoint-every", checkpointEvery),
+                               ("--threads", threads), ("--hidden-size", hiddenSize), ("--limit", limit)])
         try Validate.atLeast(2, perLetter, flag: "--per-letter")
-        try Validate.positive(threads, flag: "--threads")
-        try Validate.positive(hiddenSize, flag: "--hidden-size")
-        if let limit { try Validate.positive(limit, flag: "--limit") }
+        try Validate.positive([("--lr", learningRate)])
     }
 }
 
@@ -183,20 +184,14 @@ extension GANJob {
     /// Trains (or, with `.resume`, continues with the run's saved settings; a larger `epochs` extends it) a letter
     /// GAN in `runFolder`: what `imagegen gan train` runs. Rendered letters are kept in `runFolder/letters`.
     @discardableResult
-    public static func train(_ configuration: GANConfiguration, runFolder: String, mode: RunFolder.Mode,
+    public static func train(_ requested: GANConfiguration, runFolder: String, mode: RunFolder.Mode,
                              reporter: ProgressReporter) throws -> MetricsLog {
-        var c = configuration
-        if mode == .resume {
-            c = try RunConfiguration.read(GANConfiguration.self, from: runFolder)
-            c.epochs = max(c.epochs, configuration.epochs)
-        }
+        let c = try RunConfiguration.effective(requested, runFolder: runFolder, mode: mode)
         try c.validate()
         let folder = try RunFolder(path: runFolder, mode: mode)
         let data = try LetterSet.load(emnistFolder: c.emnistFolder, perLetter: c.perLetter, fontFolder: c.fontFolder, seed: c.seed,
                                       limit: c.limit, renderedFolder: mode == .resume ? nil : "\(runFolder)/letters")
         let job = try GANJob(configuration: c, data: data)
-        let loop = try TrainingLoop(job: job, folder: folder, resume: mode == .resume, reporter: reporter)
-        try RunConfiguration.write(c, to: folder)
-        return try loop.run()
+        return try TrainingLoop.start(job, configuration: c, folder: folder, mode: mode, reporter: reporter).run()
     }
 }

@@ -175,67 +175,76 @@ struct ChartAxis {
 
     init(values: [Double], scale: ChartScale, integer: Bool) {
         self.scale = scale
-        var lo = values.min()!, hi = values.max()!
+        let lo = values.min()!, hi = values.max()!
         switch scale {
-        case .linear:
-            if lo == hi { lo -= lo == 0 ? 1 : abs(lo) * 0.1; hi += hi == 0 ? 1 : abs(hi) * 0.1 }
-            if integer && hi - lo < 2 { lo = floor(lo) - (lo == floor(lo) ? 0.5 : 0); hi = ceil(hi) + (hi == ceil(hi) ? 0.5 : 0) }
-            var step = ChartAxis.niceStep((hi - lo) / (integer ? 8 : 5))
-            if integer { step = max(1, [1.0, 2, 5, 10, 20, 25, 50, 100].first { $0 >= step } ?? (step / 100).rounded(.up) * 100) }
-            let first = ceil(lo / step - 1e-9) * step, last = floor(hi / step + 1e-9) * step
-            // Extend the range to round ticks when the data nearly reaches them (not for integer axes: epochs start at 1).
-            if !integer {
-                lo = min(lo, floor(lo / step + 1e-9) * step)
-                hi = max(hi, ceil(hi / step - 1e-9) * step)
-            }
-            var ticks: [Double] = []
-            var tick = integer ? first : floor(lo / step + 1e-9) * step
-            while tick <= (integer ? last : hi) + step * 1e-9 {
-                ticks.append(abs(tick) < step * 1e-9 ? 0 : tick)
-                tick += step
-            }
-            self.ticks = ticks
-            decimals = max(0, -Int(floor(Foundation.log10(step) + 1e-9)))
-            if integer { let pad = max((hi - lo) * 0.03, 0.2); lo -= pad; hi += pad }
-            low = lo
-            high = hi
-        case .log10:
-            var a = Foundation.log10(lo), b = Foundation.log10(hi)
-            if b - a < 0.3 { let mid = (a + b) / 2; a = mid - 0.15; b = mid + 0.15 }
-            let decades = b - a
-            let multipliers: [Double] = decades > 4 ? [1] : decades > 1.5 ? [1, 3] : [1, 2, 5]
-            var ticks: [Double] = []
-            for exponent in Int(floor(a))...Int(ceil(b)) {
-                for m in multipliers {
-                    let value = m * Foundation.pow(10, Double(exponent))
-                    let t = Foundation.log10(value)
-                    if t >= a - 1e-9 && t <= b + 1e-9 { ticks.append(value) }
-                }
-            }
-            // Always show at least two labelled ticks.
-            if ticks.count < 2 {
-                ticks = [Foundation.pow(10, a), Foundation.pow(10, b)]
-            }
-            self.ticks = ticks
-            decimals = 0
-            let pad = decades * 0.04
-            low = a - pad
-            high = b + pad
-        case .log2:
-            var a = Foundation.log2(lo), b = Foundation.log2(hi)
-            if b - a < 1 { a -= 0.5; b += 0.5 }
-            let span = b - a
-            let every = max(1, Int(ceil(span / 10)))
-            var ticks: [Double] = []
-            for exponent in Int(ceil(a - 1e-9))...Int(floor(b + 1e-9)) where exponent % every == 0 {
-                ticks.append(Foundation.pow(2, Double(exponent)))
-            }
-            self.ticks = ticks
-            decimals = 0
-            let pad = span * 0.04
-            low = a - pad
-            high = b + pad
+        case .linear: (low, high, ticks, decimals) = Self.linear(lo, hi, integer: integer)
+        case .log10: (low, high, ticks, decimals) = Self.decades(lo, hi)
+        case .log2: (low, high, ticks, decimals) = Self.powersOfTwo(lo, hi)
         }
+    }
+
+    typealias Layout = (low: Double, high: Double, ticks: [Double], decimals: Int)
+
+    /// Round-numbered ticks (whole numbers ≥ 1 apart on integer axes) and a range padded to them.
+    static func linear(_ lo: Double, _ hi: Double, integer: Bool) -> Layout {
+        var lo = lo, hi = hi
+        if lo == hi { lo -= lo == 0 ? 1 : abs(lo) * 0.1; hi += hi == 0 ? 1 : abs(hi) * 0.1 }
+        if integer && hi - lo < 2 { lo = floor(lo) - (lo == floor(lo) ? 0.5 : 0); hi = ceil(hi) + (hi == ceil(hi) ? 0.5 : 0) }
+        var step = ChartAxis.niceStep((hi - lo) / (integer ? 8 : 5))
+        if integer { step = max(1, [1.0, 2, 5, 10, 20, 25, 50, 100].first { $0 >= step } ?? (step / 100).rounded(.up) * 100) }
+        let first = ceil(lo / step - 1e-9) * step, last = floor(hi / step + 1e-9) * step
+        // Extend the range to round ticks when the data nearly reaches them (not for integer axes: epochs start at 1).
+        if !integer {
+            lo = min(lo, floor(lo / step + 1e-9) * step)
+            hi = max(hi, ceil(hi / step - 1e-9) * step)
+        }
+        var ticks: [Double] = []
+        var tick = integer ? first : floor(lo / step + 1e-9) * step
+        while tick <= (integer ? last : hi) + step * 1e-9 {
+            ticks.append(abs(tick) < step * 1e-9 ? 0 : tick)
+            tick += step
+        }
+                    let decimals = max(0, -Int(floor(Foundation.log10(step) + 1e-9)))
+        if integer { let pad = max((hi - lo) * 0.03, 0.2); lo -= pad; hi += pad }
+        return (lo, hi, ticks, decimals)
+    }
+
+    /// Ticks at 1, 2, 5 (or 1, 3, or 1) × powers of ten; the range in log10 units.
+    static func decades(_ lo: Double, _ hi: Double) -> Layout {
+        var a = Foundation.log10(lo), b = Foundation.log10(hi)
+        if b - a < 0.3 { let mid = (a + b) / 2; a = mid - 0.15; b = mid + 0.15 }
+        let decades = b - a
+        let multipliers: [Double] = decades > 4 ? [1] : decades > 1.5 ? [1, 3] : [1, 2, 5]
+        var ticks: [Double] = []
+        for exponent in Int(floor(a))...Int(ceil(b)) {
+            for m in multipliers {
+                let value = m * Foundation.pow(10, Double(exponent))
+                let t = Foundation.log10(value)
+                if t >= a - 1e-9 && t <= b + 1e-9 { ticks.append(value) }
+            }
+        }
+        // Always show at least two labelled ticks.
+        if ticks.count < 2 {
+            ticks = [Foundation.pow(10, a), Foundation.pow(10, b)]
+        }
+                    let decimals = 0
+        let pad = decades * 0.04
+        return (a - pad, b + pad, ticks, decimals)
+    }
+
+    /// Ticks at powers of two, at most about ten; the range in log2 units.
+    static func powersOfTwo(_ lo: Double, _ hi: Double) -> Layout {
+        var a = Foundation.log2(lo), b = Foundation.log2(hi)
+        if b - a < 1 { a -= 0.5; b += 0.5 }
+        let span = b - a
+        let every = max(1, Int(ceil(span / 10)))
+        var ticks: [Double] = []
+        for exponent in Int(ceil(a - 1e-9))...Int(floor(b + 1e-9)) where exponent % every == 0 {
+            ticks.append(Foundation.pow(2, Double(exponent)))
+        }
+                    let decimals = 0
+        let pad = span * 0.04
+        return (a - pad, b + pad, ticks, decimals)
     }
 
     /// 1, 2, 2.5 or 5 times a power of ten, at least `raw`.

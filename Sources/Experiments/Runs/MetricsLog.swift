@@ -30,7 +30,7 @@ public struct MetricsLog: Equatable, Sendable {
 
     /// Reads `path`; rows are kept while their first value is at most `upTo` (a resumed run drops later rows).
     public static func read(_ path: String, upTo last: Int = .max) throws -> MetricsLog {
-        let text = String(decoding: try FileContents.read(path), as: UTF8.self)
+        let text = try ReadableFile.text(at: path)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true)
         guard !lines.isEmpty else { throw ExperimentError.invalidFile(path, "is empty (expected a header line)") }
         let columns = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map(String.init)

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// The kinds of job a run folder can hold.
@@ -19,6 +20,18 @@ public enum JobKind: String, Codable, CaseIterable, Sendable {
 public protocol JobConfiguration: Codable, Sendable {
     static var job: JobKind { get }
     init()
+    /// How long the run is (epochs or steps): the one setting a resumed run takes from the request, when longer.
+    static var length: WritableKeyPath<Self, Int> { get }
+}
+
+extension JobConfiguration {
+    /// The settings a resumed run goes on with, given the ones it was `saved` with: the saved ones, lengthened when
+    /// this request asks for a longer run.
+    public func resuming(_ saved: Self) -> Self {
+        var c = saved
+        c[keyPath: Self.length] = max(saved[keyPath: Self.length], self[keyPath: Self.length])
+        return c
+    }
 }
 
 /// `config.json`: `{"format_version": 2, "job": "…", "configuration": {…}}` — the one codec for every job's settings.
@@ -48,10 +61,15 @@ public enum RunConfiguration {
         try folder.write(String(decoding: data, as: UTF8.self) + "\n", to: folder.configurationPath)
     }
 
+    /// The settings a run trains with: `requested`, or with `.resume` the folder's saved ones as `resuming` extends them.
+    public static func effective<C: JobConfiguration>(_ requested: C, runFolder: String, mode: RunFolder.Mode) throws -> C {
+        mode == .resume ? requested.resuming(try read(C.self, from: runFolder)) : requested
+    }
+
     /// The job a run folder holds (checking its format version).
     public static func job(in folder: String) throws -> JobKind {
         let path = "\(folder)/config.json"
-        let data = try FileContents.read(path)
+        let data = Data(try ReadableFile.contents(at: path))
         guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
             throw ExperimentError.invalidFile(path, "not a JSON object")
         }
@@ -69,7 +87,7 @@ public enum RunConfiguration {
         let job = try job(in: folder)
         guard job == C.job else { throw ExperimentError.wrongJob(folder: folder, holds: job, expected: C.job) }
         do {
-            let saved = try JSONSerialization.jsonObject(with: try FileContents.read(path)) as? [String: Any]
+            let saved = try JSONSerialization.jsonObject(with: Data(try ReadableFile.contents(at: path))) as? [String: Any]
             guard let values = saved?["configuration"] as? [String: Any],
                   var merged = try JSONSerialization.jsonObject(with: JSONEncoder().encode(C())) as? [String: Any] else {
                 throw ExperimentError.invalidFile(path, "has no configuration object")
@@ -81,14 +99,5 @@ public enum RunConfiguration {
         } catch {
             throw ExperimentError.invalidFile(path, "not a valid \(C.job.rawValue) configuration: \(error)")
         }
-    }
-}
-
-/// Reading whole files, with errors naming the file.
-enum FileContents {
-    static func read(_ path: String) throws -> Data {
-        guard FileManager.default.fileExists(atPath: path) else { throw ExperimentError.missingFile(path) }
-        guard let data = FileManager.default.contents(atPath: path) else { throw ExperimentError.invalidFile(path, "cannot be read") }
-        return data
     }
 }

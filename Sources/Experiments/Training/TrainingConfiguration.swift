@@ -33,6 +33,7 @@ extension EpsilonConvention: Codable, CaseIterable {
 
 /// Everything needed to run an autoencoder training again; saved in `config.json`.
 public struct TrainingConfiguration: JobConfiguration, Equatable {
+    public static let length = \Self.epochs
     public static let job = JobKind.autoencoder
 
     public var model: AutoencoderModel = .dense
@@ -67,6 +68,7 @@ public struct TrainingConfiguration: JobConfiguration, Equatable {
 
     public init() {}
 
+
     /// The mask of a completion run (`nil` for reconstruction).
     public func occlusion(height: Int, width: Int) throws -> ImageMask? {
         task == .complete ? try ImageMask(mask, height: height, width: width, seed: seed) : nil
@@ -74,15 +76,9 @@ public struct TrainingConfiguration: JobConfiguration, Equatable {
 
     /// Checks every number before anything is read or written; errors name the flag and its allowed range.
     public func validate() throws {
-        try Validate.positive(epochs, flag: "--epochs")
-        try Validate.positive(batchSize, flag: "--batch-size")
-        try Validate.positive(latentSize, flag: "--latent")
-        try Validate.positive(threads, flag: "--threads")
-        try Validate.positive(kernelSize, flag: "--kernel")
-        try Validate.positive(learningRate, flag: "--lr")
-        try Validate.positive(epsilon, flag: "--epsilon")
-        if let gradientClip { try Validate.positive(gradientClip, flag: "--clip") }
-        if let trainingLimit { try Validate.positive(trainingLimit, flag: "--limit") }
+        try Validate.positive([("--epochs", epochs), ("--batch-size", batchSize), ("--latent", latentSize), ("--threads", threads),
+                               ("--kernel", kernelSize), ("--limit", trainingLimit)])
+        try Validate.positive([("--lr", learningRate), ("--epsilon", epsilon), ("--clip", gradientClip)])
         guard warmup.isFinite, warmup >= 0, warmup < 1 else {
             throw ExperimentError.invalidFlag(flag: "--warmup", value: "\(warmup)", allowed: "must be a fraction in [0, 1)")
         }
@@ -94,6 +90,16 @@ public struct TrainingConfiguration: JobConfiguration, Equatable {
 
 /// Range checks for flag values.
 public enum Validate {
+    /// Every value given (`nil`: the flag was not set) is a whole number ≥ 1.
+    public static func positive(_ values: [(flag: String, value: Int?)]) throws {
+        for (flag, value) in values { if let value { try positive(value, flag: flag) } }
+    }
+
+    /// Every value given (`nil`: the flag was not set) is finite and > 0.
+    public static func positive(_ values: [(flag: String, value: Float?)]) throws {
+        for (flag, value) in values { if let value { try positive(value, flag: flag) } }
+    }
+
     public static func positive(_ value: Int, flag: String) throws {
         guard value > 0 else { throw ExperimentError.invalidFlag(flag: flag, value: "\(value)", allowed: "must be a whole number ≥ 1") }
     }

@@ -39,6 +39,15 @@ public final class TrainingLoop<Job: TrainingJob> {
         }
     }
 
+    /// A loop for `job` in `folder` (restored from it when resuming) that has saved `configuration` there: how every
+    /// job's run starts.
+    public static func start<C: JobConfiguration>(_ job: Job, configuration: C, folder: RunFolder, mode: RunFolder.Mode,
+                                                  reporter: ProgressReporter) throws -> TrainingLoop {
+        let loop = try TrainingLoop(job: job, folder: folder, resume: mode == .resume, reporter: reporter)
+        try RunConfiguration.write(configuration, to: folder)
+        return loop
+    }
+
     /// Whether every epoch has been trained.
     public var isFinished: Bool { state.position.epoch >= job.plan.epochs }
 

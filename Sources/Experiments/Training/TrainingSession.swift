@@ -20,12 +20,7 @@ public final class TrainingSession {
 
     /// With `.resume`, the run's saved configuration is used; a larger `epochs` extends it.
     public init(configuration: TrainingConfiguration, runFolder: String, mode: RunFolder.Mode, reporter: ProgressReporter) throws {
-        var c = configuration
-        if mode == .resume {
-            let saved = try RunConfiguration.read(TrainingConfiguration.self, from: runFolder)
-            c = saved
-            c.epochs = max(configuration.epochs, saved.epochs)
-        }
+        let c = try RunConfiguration.effective(configuration, runFolder: runFolder, mode: mode)
         try c.validate()
         let data = try AutoencoderData(c)
         let mask = try c.occlusion(height: data.imageShape[0], width: data.imageShape[1])
@@ -34,8 +29,7 @@ public final class TrainingSession {
         job = try AutoencoderJob(configuration: c, model: model, optimizer: ModelCatalog.optimizer(for: c), training: data.training,
                                  validation: data.validation, test: data.test, mask: mask)
         folder = try RunFolder(path: runFolder, mode: mode)
-        loop = try TrainingLoop(job: job, folder: folder, resume: mode == .resume, reporter: reporter)
-        try RunConfiguration.write(c, to: folder)
+        loop = try TrainingLoop.start(job, configuration: c, folder: folder, mode: mode, reporter: reporter)
         self.configuration = c
     }
 
