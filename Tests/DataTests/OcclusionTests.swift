@@ -20,9 +20,14 @@ func hiddenRows(_ mask: Tensor) -> [Int] {
     #expect(hiddenRows(OcclusionMask.bottomHalf(height: 45, width: 45)) == Array(23...44))
 }
 
-@Test func occludeBottomHalfZeroesRowsOfEveryChannelAndImage() throws {
+@Test func bottomHalfMaskZeroesRowsOfEveryChannelAndImage() throws {
     let batch = Tensor(repeating: 0.5, shape: [2, 28, 28, 3])
-    let occluded = try occludeBottomHalf(batch)
+    let mask = try ImageMask(visible: OcclusionMask.bottomHalf(height: 28, width: 28))
+    let occluded = mask.occlude(batch)
+    #expect(try mask.fill(batch, with: 0).scalars == occluded.scalars)
+    #expect(mask.hiddenCount == 13 * 28)
+    #expect(mask.pasteVisible(from: batch, into: Tensor(repeating: 1, shape: [2, 28, 28, 3])).scalars.filter { $0 == 1 }.count == 2 * 13 * 28 * 3)
+    #expect(throws: DataError.self) { try ImageMask(visible: Tensor(repeating: 0.5, shape: [2, 2, 1])) }
     let values = occluded.scalars
     for n in 0..<2 {
         for y in 0..<28 {

@@ -1,3 +1,4 @@
+import Data
 import Engine
 import Experiments
 import Foundation
@@ -245,8 +246,8 @@ private func sampleReport() -> AutoencoderReport {
 @Test func sampleGridHasExpectedSizeAndLayout() throws {
     let n = 4, h = 28, w = 28
     let original = Tensor(shape: [n, h, w, 1], scalars: (0..<(n * h * w)).map { Float($0 % 255) / 255 })
-    let mask = Tensor(shape: [h, w, 1], scalars: (0..<(h * w)).map { $0 / w > w / 2 ? 0 : 1 })
-    let occluded = try SampleGrid.occlude(original, visible: mask)
+    let mask = try ImageMask(visible: Tensor(shape: [h, w, 1], scalars: (0..<(h * w)).map { $0 / w > w / 2 ? 0 : 1 }))
+    let occluded = try mask.fill(original, with: 0.5)
     #expect(occluded.scalars[27 * w] == 0.5 && occluded.scalars[w] == original.scalars[w])
     let completed = Tensor(repeating: 0.25, shape: [n, h, w, 1])
     // Labels: "completed" is 53 px wide, so 28-px tiles are doubled.

@@ -68,32 +68,6 @@ public enum SampleGrid {
         return picture
     }
 
-    /// What the network saw, for display: `images` where `visible` (`[H, W, 1]`, 1 = visible, as
-    /// `MaskCatalog` returns) is 0 replaced by `fill` (mid-grey by default, so the hidden part stands out
-    /// from black backgrounds).
-    public static func occlude(_ images: Tensor, visible: Tensor, fill: Float = 0.5) throws -> Tensor {
-        let shape = images.shape
-        guard shape.count == 4 || shape.count == 3 else {
-            throw ExperimentError.invalidArgument("occlude: images have shape [N, H, W, C], not \(shape)")
-        }
-        let (n, h, w, c) = (shape[0], shape[1], shape[2], shape.count == 4 ? shape[3] : 1)
-        let m = visible.shape
-        guard visible.scalarCount == h * w || (m.count == 3 && m[0] == h && m[1] == w && m[2] == c) else {
-            throw ExperimentError.invalidArgument("occlude: mask shape \(m) does not fit images \(shape)")
-        }
-        let perChannel = visible.scalarCount == h * w * c && c != 1
-        var out = images.scalars
-        let mask = visible.storage.pointer
-        for image in 0..<n {
-            for pixel in 0..<(h * w) {
-                for channel in 0..<c where mask[perChannel ? pixel * c + channel : pixel] < 0.5 {
-                    out[(image * h * w + pixel) * c + channel] = fill
-                }
-            }
-        }
-        return Tensor(shape: shape, scalars: out)
-    }
-
     /// The smallest factor (1…4) at which the longest label fits over a tile of `tileWidth` pixels; 1 without labels.
     static func automaticScale(tileWidth: Int, labels: [String]?) -> Int {
         guard let labels, tileWidth > 0 else { return 1 }
