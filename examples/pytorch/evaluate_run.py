@@ -112,7 +112,13 @@ def main():
         model = build_model(configuration, image_shape, mask)
     except ValueError as error:
         fail(str(error))
-    model.load_state_dict(load_file(checkpoint), strict=True)
+    state = load_file(checkpoint)
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as error:
+        hint = (" (optimizer.* entries: the file was written before format version 2, which keeps optimiser state in "
+                "training-state.safetensors)") if any(name.startswith("optimizer.") for name in state) else ""
+        fail(f"{checkpoint} does not fit the {configuration['model']} model{hint}: {error}")
     model.eval()
 
     # Squared errors are summed in float64, as ImageGen sums them in Double.
