@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from torch_workloads import ConvAutoencoder, dense_autoencoder
+from torch_workloads import ConvAutoencoder, DenseAutoencoder  # examples/pytorch/models.py
 
 torch.set_num_threads(2)
 model_name, task, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -36,7 +36,7 @@ if limit:
     train = train[:limit]
 mask = torch.ones(1, 1, 28, 28)
 mask[..., 28 // 2 + 1:, :] = 0   # the article's occlusion: rows ⌊W/2⌋+1 … H−1 hidden
-model = dense_autoencoder() if model_name == "dense" else ConvAutoencoder(3 if model_name == "cnn3" else 5)
+model = DenseAutoencoder() if model_name == "dense" else ConvAutoencoder(kernel_size=3 if model_name == "cnn3" else 5)
 for m in model.modules():
     if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
         nn.init.xavier_uniform_(m.weight)

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Experiments
-import Foundation
 
 /// `imagegen reproduce generating-images`: runs the article's table rows with its exact settings.
 struct Reproduce: ParsableCommand {
@@ -17,39 +16,19 @@ struct Reproduce: ParsableCommand {
     @Flag(help: "Replace an existing output folder.") var overwrite = false
     @Flag(help: "Print only the final results.") var quiet = false
 
+    func validate() throws {
+        guard article == "generating-images" else { throw ValidationError("unknown article '\(article)' (expected generating-images)") }
+        if let limit { try validating { try Validate.positive(limit, flag: "--limit") } }
+        guard epochScale.isFinite, epochScale > 0 else { throw ValidationError("--epoch-scale \(epochScale): must be a finite number > 0") }
+    }
+
     func run() throws {
         guard article == "generating-images" else { throw ValidationError("unknown article '\(article)' (expected generating-images)") }
-        let rows = try GeneratingImagesTable.rows(for: dataset)
-        let folder = output ?? "runs/reproduce-\(article)-\(dataset)"
-        if FileManager.default.fileExists(atPath: folder) && !overwrite { throw ExperimentError.runFolderExists(folder) }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let reporter = ProgressReporter(quiet: quiet)
-        var lines = ["| dataset | model | latent | optimiser, epochs | article MSE | ImageGen MSE | ratio |", "|---|---|---|---|---|---|---|"]
-        var csv = ["dataset,model,latent,optimizer,epochs,article_mse,imagegen_mse"]
-        var comparisons: [ArticleComparison] = []
-        for (i, row) in rows.enumerated() {
-            var c = GeneratingImagesTable.configuration(for: row, dataset: dataset)
-            c.dataFolder = dataFolder
-            c.trainingLimit = limit
-            c.epochs = max(1, Int((Double(row.epochs) * epochScale).rounded()))
-            reporter.line("== \(row.description), latent \(row.latentSize), \(row.optimizer) \(c.epochs) epochs")
-            let session = try TrainingSession(configuration: c, runFolder: "\(folder)/row\(i + 1)-\(row.model)-\(row.task)-latent\(row.latentSize)",
-                                              mode: .overwrite, reporter: reporter)
-            let result = try session.run()
-            // The article reports test MSE (LFW: validation, as it has no test split).
-            let ours = result.test?.meanSquaredError ?? result.validation.meanSquaredError
-            lines.append("| \(dataset) | \(row.description) | \(row.latentSize) | \(row.optimizer), \(c.epochs) | "
-                         + String(format: "%.5f | %.5f | %.2f |", row.articleMSE, ours, ours / row.articleMSE))
-            csv.append("\(dataset),\(row.description),\(row.latentSize),\(row.optimizer),\(c.epochs),\(row.articleMSE),\(ours)")
-            try RunFolder.writeText(lines.joined(separator: "\n") + "\n", to: "\(folder)/table.md")
-            try RunFolder.writeText(csv.joined(separator: "\n") + "\n", to: "\(folder)/table.csv")
-            comparisons.append(ArticleComparison(dataset: dataset, model: row.description, latentSize: row.latentSize,
-                                                 optimizer: row.optimizer.rawValue, epochs: c.epochs, articleMSE: row.articleMSE, ourMSE: ours))
-            let notes = dataset == "fashion-mnist" ? ["The article trained on MNIST; Fashion-MNIST runs MNIST's settings, so its numbers are a reference, not a target."] : []
-            try ComparisonTable.report(comparisons, title: "Reproducing “Generating Images” on \(dataset)", notes: notes)
-                .write(to: "\(folder)/report.html")
-        }
-        print(lines.joined(separator: "\n"))
-        print("table: \(folder)/table.md")
+        let reproduction = GeneratingImagesReproduction(dataset: dataset, dataFolder: dataFolder, trainingLimit: limit,
+                                                        epochScale: epochScale, folder: output)
+        let rows = try reproduction.run(overwrite: overwrite, reporter: ProgressReporter(quiet: quiet))
+        print(ComparisonTable.plainText(rows))
+        print(ComparisonTable.summary(rows))
+        print("table: \(reproduction.folder)/table.md, report: \(reproduction.folder)/report.html")
     }
 }

@@ -231,14 +231,66 @@ private func sampleReport() -> AutoencoderReport {
     #expect(rows[0].ratio! > 0.899 && rows[0].ratio! < 0.901)
     #expect(rows[2].ratio == nil)
     let html = ComparisonTable.table(rows).html
-    #expect(html.contains("<tr><td>Fashion-MNIST</td><td>dense</td><td class=\"num\">32</td><td>adam / 10</td>"
-                          + "<td class=\"num\">0.012</td><td class=\"num\">0.0108</td><td class=\"num\">0.90</td></tr>"))
+    #expect(html.contains("<tr><td>Fashion-MNIST</td><td>dense</td><td class=\"num\">32</td><td>adam</td><td>10</td><td>—</td>"
+                          + "<td class=\"num\">0.012</td><td class=\"num\">0.0108</td><td class=\"num\">0.90</td><td>—</td></tr>"))
     #expect(html.contains("<td class=\"num\">1.50</td>"))
     let text = ComparisonTable.plainText(rows)
     #expect(text.split(separator: "\n").count == 5)
     #expect(text.contains("CIFAR-10"))
-    #expect(ComparisonTable.summary(rows).contains("Of 2 configurations"))
+    // Without training counts the summary says nothing about them.
+    #expect(ComparisonTable.summary(rows) == "Of 2 configurations with both numbers, 1 came within 25% of the article's MSE and 1 came out "
+            + "lower; the median ratio of ours to the article's is 1.20.")
     #expect(ComparisonTable.report(rows).html.contains("Ratio (ours / article)"))
+}
+
+/// Two rows of a quick look: 3,200 of 48,000 images, 7 of 20 and 10 of 30 epochs (17 of 50: 0.34).
+private let quickLook = [
+    ArticleComparison(dataset: "mnist", model: "basic, reconstruction", latentSize: 32, optimizer: "adam", epochs: 7, articleMSE: 0.0170,
+                      ourMSE: 0.0187, articleEpochs: 20, trainingImages: 3_200, articleTrainingImages: 48_000,
+                      runFolder: "row1-dense-reconstruct-latent32"),
+    ArticleComparison(dataset: "mnist", model: "deep 5×5, occlusion", latentSize: 512, optimizer: "adam", epochs: 10, articleMSE: 0.0146,
+                      ourMSE: 0.0219, articleEpochs: 30, trainingImages: 3_200, articleTrainingImages: 48_000,
+                      runFolder: "row6-cnn-complete-latent512"),
+]
+
+@Test func comparisonRowsShowTrainingBesideTheArticlesAndLinkTheirRuns() {
+    let html = ComparisonTable.table(quickLook).html
+    #expect(html.contains("<tr><td>MNIST</td><td>basic, reconstruction</td><td class=\"num\">32</td><td>adam</td><td>7 / 20</td>"
+                          + "<td>3,200 / 48,000</td><td class=\"num\">0.017</td><td class=\"num\">0.0187</td><td class=\"num\">1.10</td>"
+                          + "<td><a href=\"row1-dense-reconstruct-latent32/report.html\">report</a> · "
+                          + "<a href=\"row1-dense-reconstruct-latent32/samples/final.png\">samples</a></td></tr>"))
+    #expect(ComparisonTable.header == ["Dataset", "Model", "Latent", "Optimiser", "Epochs (ours / article)", "Training images (ours / article)",
+                                       "Article MSE", "Our MSE", "Ratio (ours / article)", "Run"])
+    let markdown = ComparisonTable.markdown(quickLook).split(separator: "\n").map(String.init)
+    #expect(markdown.count == 4)
+    #expect(markdown[2] == "| MNIST | basic, reconstruction | 32 | adam | 7 / 20 | 3,200 / 48,000 | 0.01700 | 0.01870 | 1.10 | "
+            + "[report](row1-dense-reconstruct-latent32/report.html) · [samples](row1-dense-reconstruct-latent32/samples/final.png) |")
+    #expect(markdown[3].hasPrefix("| MNIST | deep 5×5, occlusion | 512 | adam | 10 / 30 | 3,200 / 48,000 | 0.01460 | 0.02190 | 1.50 | "))
+    let csv = ComparisonTable.csv(quickLook).split(separator: "\n").map(String.init)
+    #expect(csv[0] == "dataset,model,latent,optimizer,epochs,article_epochs,training_images,article_training_images,article_mse,imagegen_mse,"
+            + "ratio,run_report,samples")
+    #expect(csv[1].hasPrefix("mnist,\"basic, reconstruction\",32,adam,7,20,3200,48000,0.017,0.0187,1.1"))
+    #expect(csv[1].hasSuffix(",row1-dense-reconstruct-latent32/report.html,row1-dense-reconstruct-latent32/samples/final.png"))
+    #expect(ComparisonTable.plainText(quickLook).contains("row6-cnn-complete-latent512"))
+}
+
+@Test func summarySaysHowMuchOfTheArticlesTrainingWasUsed() {
+    #expect(ComparisonTable.summary(quickLook) == "Of 2 configurations with both numbers, 1 came within 25% of the article's MSE and 0 came out "
+            + "lower; the median ratio of ours to the article's is 1.30, with 3,200 of the article's 48,000 training images and 0.34 of its epochs.")
+    var full = quickLook
+    for i in full.indices {
+        full[i].epochs = full[i].articleEpochs!
+        full[i].trainingImages = 48_000
+    }
+    #expect(ComparisonTable.summary(full).hasSuffix("is 1.30, with the article's 48,000 training images and all its epochs."))
+    full[0].epochs = 40
+    full[1].epochs = 60
+    #expect(ComparisonTable.summary(full).hasSuffix("with the article's 48,000 training images and 2.00 times its epochs."))
+    full[1].trainingImages = 1_000
+    #expect(ComparisonTable.summary(full).contains("with 1,000–48,000 of the article's 48,000 training images"))
+    let html = ComparisonTable.report(quickLook, notes: [GeneratingImagesTable.articleDataNote(for: "fashion-mnist")!]).html
+    #expect(html.contains("with 3,200 of the article&#39;s 48,000 training images and 0.34 of its epochs."))
+    #expect(html.contains("The article trained on 48,000 of MNIST&#39;s 60,000 training images, holding 20 % out for validation."))
 }
 
 // MARK: Sample grid

@@ -10,8 +10,11 @@ public struct ArticleResult: Sendable {
     public var encoderFilters: [Int]
     public var decoderFilters: [Int]
     public var optimizer: OptimizerChoice
+    /// The epochs the article trained this row.
     public var epochs: Int
     public var articleMSE: Double
+    /// The training images the article used: its dataset's training set less the 20 % it held out for validation.
+    public var trainingImages: Int { GeneratingImagesTable.articleTrainingImages(for: dataset) ?? 0 }
 }
 
 /// The article's table: final MSE on the test split (LFW: validation), one entry per latent size.
@@ -46,6 +49,26 @@ public enum GeneratingImagesTable {
         + rows("cifar100", "deep 5×5, reconstruction", model: .cnn, task: .reconstruct, latents: [32], epochs: [15], optimizer: .adamax, mse: [0.0116])
         + rows("cifar100", "deep 5×5, occlusion", model: .cnn, task: .complete, latents: [64, 128, 512], epochs: [10, 10, 15], optimizer: .adam,
                mse: [0.0234, 0.0231, 0.0228])
+
+    /// What the article trained on for each of its datasets: the images available for training and how many of
+    /// them it used after holding 20 % out for validation (`round(0.2 · count)`, as `DatasetSplit` does).
+    public static let articleImages: [String: (available: Int, training: Int)] = [
+        "mnist": (60_000, 48_000), "cifar100": (50_000, 40_000), "lfw": (13_233, 10_586),
+    ]
+
+    /// The training images the article used for `dataset`'s rows (`fashion-mnist` runs MNIST's rows: 48,000).
+    public static func articleTrainingImages(for dataset: String) -> Int? {
+        articleImages[dataset == "fashion-mnist" ? "mnist" : dataset]?.training
+    }
+
+    /// A sentence saying what the article trained on, for the reports.
+    public static func articleDataNote(for dataset: String) -> String? {
+        let source = dataset == "fashion-mnist" ? "mnist" : dataset
+        guard let counts = articleImages[source], let name = ["mnist": "MNIST", "cifar100": "CIFAR-100", "lfw": "LFW"][source] else { return nil }
+        let images = source == "lfw" ? "images (LFW has no test split)" : "training images"
+        return "The article trained on \(ReportFormat.grouped(counts.training)) of \(name)'s \(ReportFormat.grouped(counts.available)) \(images), "
+            + "holding 20 % out for validation."
+    }
 
     /// The rows to run for `dataset` (`fashion-mnist` runs MNIST's settings).
     public static func rows(for dataset: String) throws -> [ArticleResult] {
