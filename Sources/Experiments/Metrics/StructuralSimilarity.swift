@@ -175,32 +175,10 @@ public struct SSIMAccumulator: Sendable {
     /// Adds a batch `[N, H, W, C]` (or `[N, H, W]` for grey images). `hidden` (1 = hidden) has shape
     /// `[H, W]`, `[H, W, 1]`, `[H, W, C]`, `[N, H, W, 1]` or `[N, H, W, C]`; values above 0.5 count as hidden.
     public mutating func add(predictions: Tensor, targets: Tensor, hidden: Tensor? = nil) throws {
-        guard predictions.shape == targets.shape else {
-            throw ExperimentError.invalidArgument("ssim: prediction shape \(predictions.shape) differs from target shape \(targets.shape)")
-        }
-        let shape = predictions.shape
-        let (n, h, w, c): (Int, Int, Int, Int)
-        switch shape.count {
-        case 4: (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
-        case 3: (n, h, w, c) = (shape[0], shape[1], shape[2], 1)
-        default: throw ExperimentError.invalidArgument("ssim: images have shape [N, H, W, C], not \(shape)")
-        }
-        let window = StructuralSimilarity.windowSize
-        guard h >= window, w >= window else {
-            throw ExperimentError.invalidArgument("ssim needs images of at least \(window)x\(window) pixels, not \(h)x\(w)")
-        }
+        let layout = try SSIMBatchLayout(predictions: predictions, targets: targets, hidden: hidden)
+        let (n, h, w, c) = (layout.images, layout.height, layout.width, layout.channels)
+        let (maskPerImage, maskChannels) = (layout.maskPerImage, layout.maskChannels)
         guard n > 0, c > 0 else { return }
-        // Hidden mask layout.
-        var maskPerImage = false, maskChannels = 1
-        if let hidden {
-            var m = hidden.shape
-            if m.count == 2 { m.append(1) }
-            let fits = (m.count == 3 || (m.count == 4 && m[0] == n)) && m[m.count - 3] == h && m[m.count - 2] == w
-                && (m[m.count - 1] == 1 || m[m.count - 1] == c)
-            guard fits else { throw ExperimentError.invalidArgument("ssim: hidden mask shape \(hidden.shape) does not fit images \(shape)") }
-            maskPerImage = m.count == 4
-            maskChannels = m.last!
-        }
         let pixels = h * w
         let pad = StructuralSimilarity.radius
         let p = predictions.storage.pointer, t = targets.storage.pointer
@@ -252,5 +230,43 @@ public struct SSIMAccumulator: Sendable {
         imageCount += other.imageCount
         hiddenSum += other.hiddenSum
         hiddenCount += other.hiddenCount
+    }
+}
+
+/// The shapes of a batch measured by `SSIMAccumulator.add`, checked: `[N, H, W, C]` (or `[N, H, W]`) images at least
+/// one window wide, and a hidden mask `[H, W]`, `[H, W, 1|C]` or `[N, H, W, 1|C]`.
+struct SSIMBatchLayout {
+    let images: Int, height: Int, width: Int, channels: Int
+    let maskPerImage: Bool
+    let maskChannels: Int
+
+    init(predictions: Tensor, targets: Tensor, hidden: Tensor?) throws {
+        guard predictions.shape == targets.shape else {
+            throw ExperimentError.invalidArgument("ssim: prediction shape \(predictions.shape) differs from target shape \(targets.shape)")
+        }
+        let shape = predictions.shape
+        let (n, h, w, c): (Int, Int, Int, Int)
+        switch shape.count {
+        case 4: (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
+        case 3: (n, h, w, c) = (shape[0], shape[1], shape[2], 1)
+        default: throw ExperimentError.invalidArgument("ssim: images have shape [N, H, W, C], not \(shape)")
+        }
+        let window = StructuralSimilarity.windowSize
+        guard h >= window, w >= window else {
+            throw ExperimentError.invalidArgument("ssim needs images of at least \(window)x\(window) pixels, not \(h)x\(w)")
+        }
+        var maskPerImage = false, maskChannels = 1
+        if let hidden {
+            var m = hidden.shape
+            if m.count == 2 { m.append(1) }
+            let fits = (m.count == 3 || (m.count == 4 && m[0] == n)) && m[m.count - 3] == h && m[m.count - 2] == w
+                && (m[m.count - 1] == 1 || m[m.count - 1] == c)
+            guard fits else { throw ExperimentError.invalidArgument("ssim: hidden mask shape \(hidden.shape) does not fit images \(shape)") }
+            maskPerImage = m.count == 4
+            maskChannels = m.last!
+        }
+        (images, height, width, channels) = (n, h, w, c)
+        self.maskPerImage = maskPerImage
+        self.maskChannels = maskChannels
     }
 }
