@@ -15,6 +15,7 @@ public final class TrainingLoop<Job: TrainingJob> {
     /// Asked after every batch; `true` stops the run with a checkpoint. By default, whether SIGINT/SIGTERM arrived.
     public var shouldStop: () -> Bool = { Interruption.requested != nil }
     private var started = DispatchTime.now().uptimeNanoseconds
+    private var epochStarted = DispatchTime.now().uptimeNanoseconds
     private var stepsThisProcess = 0
 
     /// With `resume`, restores the networks, optimisers, generators, position and metrics from `folder`.
@@ -77,6 +78,7 @@ public final class TrainingLoop<Job: TrainingJob> {
     /// One epoch (or the rest of an interrupted one), then its measures.
     func trainEpoch() throws {
         let plan = job.plan
+        epochStarted = DispatchTime.now().uptimeNanoseconds
         var order = RandomGenerator(stateWords: state.dataOrder)
         let indices = plan.trainingCount.map { order.permutation($0) }
         if state.position.batch == 0 { state.lossSums = [Double](repeating: 0, count: plan.lossNames.count); state.images = 0 }
@@ -130,9 +132,14 @@ public final class TrainingLoop<Job: TrainingJob> {
         let plan = job.plan
         var parts = ["\(plan.unit) \(epoch)/\(plan.epochs)"]
         for (name, value) in zip(plan.lossNames + job.measureNames, means + measures) where !value.isNaN {
-            parts.append("\(name.replacingOccurrences(of: "_", with: " ")) \(ReportFormat.significant(value, digits: 5))")
+            let shown = name.replacingOccurrences(of: "_mse", with: " MSE").replacingOccurrences(of: "_", with: " ")
+            parts.append("\(shown) \(ReportFormat.significant(value, digits: 4))")
         }
         parts.append(String(format: "%.1fs", elapsed))
+        if let count = plan.trainingCount {
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - epochStarted) / 1e9
+            parts.append(String(format: "%.0f img/s", Double(count) / max(seconds, 1e-9)))
+        }
         return parts.joined(separator: "  ")
     }
 
