@@ -41,70 +41,13 @@ extension Datasets {
         }
 
         func run() throws {
-            let bar = ProgressBar(enabled: isatty(STDERR_FILENO) != 0)
-            let lines: [String]
-            do {
-                lines = try DatasetDownloads.download(name, into: folder, baseURL: baseURL, attempts: attempts, deleteArchive: deleteArchive,
-                                                      willFetch: { url in
-                                                          bar.start(label: String(url.split(separator: "/").last ?? ""))
-                                                          if !bar.enabled { FileHandle.standardError.write(Data("fetching \(url)\n".utf8)) }
-                                                      }, progress: { bar.update(received: $1, total: $2) })
-                bar.finish()
-            } catch {
-                bar.finish()
-                throw error
-            }
+            let progress = ProgressReporter()
+            defer { progress.finishTransfer() }
+            let lines = try DatasetDownloads.download(name, into: folder, baseURL: baseURL, attempts: attempts, deleteArchive: deleteArchive,
+                                                      willFetch: { progress.startTransfer($0) },
+                                                      progress: { progress.transfer(received: $1, total: $2) })
+            progress.finishTransfer()
             for line in lines { print(line) }
         }
-    }
-}
-
-/// A one-line progress bar on standard error, redrawn at most ten times a second.
-final class ProgressBar: @unchecked Sendable {
-    let enabled: Bool
-    private let lock = NSLock()
-    private var label = ""
-    private var lastDraw = 0.0
-    private var started = 0.0
-    private var drawn = false
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func start(label: String) {
-        lock.lock(); defer { lock.unlock() }
-        if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
-        drawn = false
-        self.label = label
-        started = Date().timeIntervalSince1970
-        lastDraw = 0
-    }
-
-    func update(received: Int64, total: Int64?) {
-        guard enabled else { return }
-        lock.lock(); defer { lock.unlock() }
-        let now = Date().timeIntervalSince1970
-        let complete = total.map { received >= $0 } ?? false
-        guard now - lastDraw >= 0.1 || complete else { return }
-        lastDraw = now
-        let mb = Double(received) / 1e6
-        let rate = now > started ? mb / (now - started) : 0
-        var line = "\r\(label) "
-        if let total = total, total > 0 {
-            let fraction = min(Double(received) / Double(total), 1)
-            let width = 30, filled = Int(fraction * Double(width))
-            line += "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
-            line += String(format: "%3.0f%% %.1f/%.1f MB", fraction * 100, mb, Double(total) / 1e6)
-        } else {
-            line += String(format: "%.1f MB", mb)
-        }
-        line += String(format: " %.1f MB/s\u{1B}[K", rate)
-        FileHandle.standardError.write(Data(line.utf8))
-        drawn = true
-    }
-
-    func finish() {
-        lock.lock(); defer { lock.unlock() }
-        if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
-        drawn = false
     }
 }
