@@ -15,7 +15,7 @@ struct BackgroundsTrain: ParsableCommand {
         discussion: "Example: imagegen backgrounds train --model faithful --steps 1000 --output runs/backgrounds-faithful")
 
     @Option(help: "Model: faithful (the article's) or diverse (ImageGen's, does not collapse).") var model = BackgroundKind.faithful
-    @Option(help: "Optimisation steps (the article's 'epochs').") var steps = 1000
+    @Option(help: "Optimisation steps (the article's 'epochs'; default 1000; with --resume, a larger value extends the run).") var steps: Int?
     @Option(name: .customLong("batch-size")) var batchSize = 128
     @Option(name: .customLong("lr"), help: "RMSprop learning rate.") var learningRate: Float = 1e-5
     @Option var seed: UInt64 = 0
@@ -30,7 +30,7 @@ struct BackgroundsTrain: ParsableCommand {
     var configuration: BackgroundConfiguration {
         var c = BackgroundConfiguration()
         c.kind = model
-        c.steps = steps
+        c.steps = steps ?? BackgroundConfiguration().steps
         c.batchSize = batchSize
         c.learningRate = learningRate
         c.seed = seed
@@ -45,7 +45,10 @@ struct BackgroundsTrain: ParsableCommand {
     func run() throws {
         Interruption.install()
         let path = output ?? "runs/backgrounds-\(model.rawValue)"
-        let log = try BackgroundJob.train(configuration, runFolder: path, mode: RunFolder.Mode(resume: resume, overwrite: overwrite),
+        var requested = configuration
+        // A resumed run keeps its own length unless --steps asks for more.
+        if resume { requested.steps = steps ?? 0 }
+        let log = try BackgroundJob.train(requested, runFolder: path, mode: RunFolder.Mode(resume: resume, overwrite: overwrite),
                                           reporter: ProgressReporter(quiet: quiet))
         if let diversity = log.last("diversity"), let coverage = log.last("coverage") {
             print(String(format: "final: diversity %.4f  coverage %.4f", diversity, coverage))

@@ -13,7 +13,7 @@ struct GanTrain: ParsableCommand {
         commandName: "train", abstract: "Train the letter GAN on EMNIST letters, or on letters rendered from the installed fonts.",
         discussion: "Example: imagegen gan train --epochs 20 --output runs/gan")
 
-    @Option var epochs = 20
+    @Option(help: "Passes over the letters (default 20; with --resume, a larger value extends the run).") var epochs: Int?
     @Option(name: .customLong("batch-size")) var batchSize = 128
     @Option(name: .customLong("lr")) var learningRate: Float = 2e-4
     @Option(name: .customLong("checkpoint-every"), help: "Checkpoint every N epochs.") var checkpointEvery = 5
@@ -30,7 +30,7 @@ struct GanTrain: ParsableCommand {
 
     var configuration: GANConfiguration {
         var c = GANConfiguration()
-        c.epochs = epochs; c.batchSize = batchSize; c.learningRate = learningRate; c.checkpointEvery = checkpointEvery
+        c.epochs = epochs ?? GANConfiguration().epochs; c.batchSize = batchSize; c.learningRate = learningRate; c.checkpointEvery = checkpointEvery
         c.emnistFolder = dataFolder; c.perLetter = perLetter; c.fontFolder = fontFolder; c.limit = limit; c.seed = seed; c.threads = threads
         return c
     }
@@ -39,7 +39,10 @@ struct GanTrain: ParsableCommand {
 
     func run() throws {
         Interruption.install()
-        let log = try GANJob.train(configuration, runFolder: output, mode: RunFolder.Mode(resume: resume, overwrite: overwrite),
+        var requested = configuration
+        // A resumed run keeps its own length unless --epochs asks for more.
+        if resume { requested.epochs = epochs ?? 0 }
+        let log = try GANJob.train(requested, runFolder: output, mode: RunFolder.Mode(resume: resume, overwrite: overwrite),
                                    reporter: ProgressReporter(quiet: quiet))
         if let accuracy = log.last("generated_accuracy") { print(String(format: "generated letters recognised: %.1f%%", accuracy * 100)) }
         print("wrote \(output)/ (model.safetensors, discriminator.safetensors, training-state.safetensors, metrics.csv, samples/, report.html)")

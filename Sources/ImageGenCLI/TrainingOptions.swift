@@ -10,6 +10,7 @@ extension BackgroundKind: ExpressibleByArgument {}
 extension ColourisationMode: ExpressibleByArgument {}
 extension MaskKind: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
+    public static var allValueStrings: [String] { MaskKind.names }
 }
 
 /// Turns a library range check into ArgumentParser's usage error (exit code 64, nothing written).

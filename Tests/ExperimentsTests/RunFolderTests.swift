@@ -109,3 +109,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: run))
     }
 }
+
+@Suite struct ResumeLengthTests {
+    /// A resumed run keeps its saved length unless the request asks for a longer one.
+    @Test func resumingKeepsTheSavedLengthUnlessAskedForMore() throws {
+        let path = temporaryRunPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var c = tinyBackgroundConfiguration(steps: 2)
+        try BackgroundJob.train(c, runFolder: path, mode: .create, reporter: ProgressReporter(quiet: true))
+        c.steps = 0  // what the CLI asks for when --steps is not given
+        let kept = try BackgroundJob.train(c, runFolder: path, mode: .resume, reporter: ProgressReporter(quiet: true))
+        #expect(kept.rows.map { Int($0[0]) } == [1, 2])
+        c.steps = 3
+        let longer = try BackgroundJob.train(c, runFolder: path, mode: .resume, reporter: ProgressReporter(quiet: true))
+        #expect(longer.rows.map { Int($0[0]) } == [1, 2, 3])
+        #expect(try RunConfiguration.read(BackgroundConfiguration.self, from: path).steps == 3)
+    }
+}

@@ -38,7 +38,7 @@ public struct LatentSweep {
             let runFolder = "\(folder)/latent-\(latent)"
             reporter.line("== latent \(latent) → \(runFolder)")
             let start = Date()
-            let runMode: RunFolder.Mode = mode == .resume && FileManager.default.fileExists(atPath: "\(runFolder)/model.safetensors")
+            let runMode: RunFolder.Mode = mode == .resume && FileManager.default.fileExists(atPath: "\(runFolder)/\(RunState.fileName)")
                 ? .resume : .overwrite
             let session = try TrainingSession(configuration: c, runFolder: runFolder, mode: runMode, reporter: reporter)
             let result = try session.run()

@@ -35,8 +35,10 @@ public final class TrainingLoop<Job: TrainingJob> {
                     throw ExperimentError.invalidFile(folder.metricsPath, "has columns \(saved.columns), this job writes \(log.columns)")
                 }
                 log = saved
+                // Rows a killed process logged after its last checkpoint go, on disk too.
+                try log.write(to: folder.metricsPath)
             }
-            reporter.line("resuming \(state.position)")
+            reporter.line("resuming \(describe(state.position))")
         }
     }
 
@@ -125,7 +127,13 @@ public final class TrainingLoop<Job: TrainingJob> {
 
     func interruption() -> ExperimentError {
         .interrupted(Interruption.Stop(signal: Interruption.requested.map(Interruption.name) ?? "a stop request",
-                                       position: state.position.description, folder: folder?.path, job: Job.kind))
+                                       position: describe(state.position), folder: folder?.path, job: Job.kind))
+    }
+
+    /// "in epoch 3 after batch 14", "after epoch 2", or for one-batch epochs (the background generator's steps) "after step 350".
+    func describe(_ position: TrainingPosition) -> String {
+        let plan = job.plan
+        return plan.batchesPerEpoch == 1 || position.batch == 0 ? "after \(plan.unit) \(position.epoch)" : position.description
     }
 
     func describe(epoch: Int, means: [Double], measures: [Double]) -> String {
