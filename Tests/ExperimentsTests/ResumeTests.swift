@@ -100,6 +100,10 @@ func tinyBackgroundConfiguration(steps: Int = 6) -> BackgroundConfiguration {
         #expect(loop.log.values("loss") == straight.values("loss"))
         #expect(try MetricsLog.read("\(path)/metrics.csv") == straight.withSeconds(of: loop.log))
         #expect(FileManager.default.fileExists(atPath: "\(path)/samples/step00003.png") && FileManager.default.fileExists(atPath: "\(path)/report.html"))
+        // Resuming a finished run rewrites the report with every grid, the last step's included.
+        try BackgroundJob.train(c, runFolder: path, mode: .resume, reporter: ProgressReporter(quiet: true))
+        let report = try ReadableFile.text(at: "\(path)/report.html")
+        #expect(report.contains("samples/step00003.png") && report.contains("samples/step00006.png"))
     }
 }
 

@@ -56,7 +56,8 @@ public final class BackgroundJob: TrainingJob {
     private let slot: OptimizerSlot
     private var lastSamples: Tensor?
     private let fixedNoise: Tensor
-    private var grids: [Int] = []
+    /// The steps whose grids the loop writes (every `sampleEvery` and the last), which the report shows.
+    private let grids: [Int]
 
     public init(configuration c: BackgroundConfiguration) throws {
         try c.validate()
@@ -80,7 +81,7 @@ public final class BackgroundJob: TrainingJob {
         self.plan = plan
         var sampleRng = RandomGenerator(seed: c.seed &+ 1)
         fixedNoise = Tensor.uniform([96, BackgroundGenerator.noiseSize], using: &sampleRng)
-        grids = Array(stride(from: c.sampleEvery, to: c.steps, by: c.sampleEvery))
+        grids = Array(stride(from: c.sampleEvery, to: c.steps, by: c.sampleEvery)) + [c.steps]
     }
 
     public var summary: String {
@@ -121,7 +122,6 @@ public final class BackgroundJob: TrainingJob {
     public func writeSamples(after step: Int, in folder: RunFolder) throws {
         let outputs = withoutGradients { model(fixedNoise) }
         try saveImageGrid(backgroundsAsRGB(outputs), to: folder.samplePath(Self.gridName(step)), options: ImageGridOptions(imagesPerRow: 8))
-        if !grids.contains(step) { grids.append(step) }
     }
 
     static func gridName(_ step: Int) -> String { String(format: "step%05d.png", step) }
@@ -135,7 +135,7 @@ public final class BackgroundJob: TrainingJob {
         report.chart(log.chart(title: "Diversity", columns: ["diversity"], scale: .log10))
         report.table(log.table(caption: "Collapse metrics", columns: ["diversity", "smoothness", "coverage", "min", "max"]))
         report.heading("Samples (32 RGB images from 96 outputs, fixed uniform noise)")
-        for step in grids.sorted() { report.image(relativePath: "samples/\(Self.gridName(step))", alt: "step \(step)", caption: "step \(step)") }
+        for step in grids { report.image(relativePath: "samples/\(Self.gridName(step))", alt: "step \(step)", caption: "step \(step)") }
         try report.write(to: folder.reportPath)
     }
 }
