@@ -11,6 +11,7 @@ struct ImageGen: ParsableCommand {
 
     /// `IMAGEGEN_CONVOLUTION=patches` turns Winograd's convolutions off (to compare the two algorithms).
     static func main() {
+        MatrixKernels.useKernelsForThisCPU()
         if ProcessInfo.processInfo.environment["IMAGEGEN_CONVOLUTION"] == "patches" { ConvolutionAlgorithm.usesWinograd = false }
         do {
             var command = try parseAsRoot()

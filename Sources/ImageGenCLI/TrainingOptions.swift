@@ -20,7 +20,7 @@ func validating(_ body: () throws -> Void) throws {
 
 /// The options shared by `train` and `sweep`.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "Model: dense, cnn, cnn-lstm, completion.") var model = AutoencoderModel.dense
+    @Option(help: "Model: dense, cnn, cnn-lstm, completion, pixelcnn (samples completions).") var model = AutoencoderModel.dense
     @Option(help: "Size of the hidden representation.") var latent = 32
     @Option(help: "Task: reconstruct or complete.") var task = AutoencoderTask.reconstruct
     @Option(help: "Occlusion mask for --task complete: \(MaskKind.names.joined(separator: ", ")) (bottom is the article's).")

@@ -18,6 +18,9 @@ public enum ModelCatalog {
         case .completion:
             let visible = mask?.visible ?? Tensor(repeating: 1, shape: [imageShape[0], imageShape[1], 1])
             return try CompletionNetwork(imageShape: imageShape, mask: visible, using: &rng)
+        case .pixelCNN:
+            let visible = mask?.visible ?? Tensor(repeating: 1, shape: [imageShape[0], imageShape[1], 1])
+            return try ConditionalPixelCNN(imageShape: imageShape, mask: visible, using: &rng)
         }
     }
 

@@ -19,6 +19,8 @@ public final class AutoencoderJob: TrainingJob {
     public var generators: [String: RandomGenerator] = [:]
     public let plan: TrainingPlan
     private let slot: OptimizerSlot
+    /// The model as a sampling model, trained by likelihood instead of MSE.
+    public let sampler: (any SamplingCompletionModel)?
     /// The final measures, set by `finish`.
     public private(set) var validationResult: EvaluationResult?
     public private(set) var testResult: EvaluationResult?
@@ -32,7 +34,16 @@ public final class AutoencoderJob: TrainingJob {
         self.validation = validation
         self.test = test
         self.mask = mask
-        var plan = TrainingPlan(epochs: c.epochs, batchSize: c.batchSize, trainingCount: training.count, lossNames: ["train_mse"])
+        let sampler = model as? any SamplingCompletionModel
+        if sampler != nil {
+            guard let mask, mask.hiddenCount > 0, mask.hiddenCount < mask.height * mask.width else {
+                throw ExperimentError.invalidFlag(flag: "--mask", value: c.mask.description,
+                                                  allowed: "must hide some pixels and show some for --model \(c.model.rawValue)")
+            }
+        }
+        self.sampler = sampler
+        var plan = TrainingPlan(epochs: c.epochs, batchSize: c.batchSize, trainingCount: training.count,
+                                lossNames: [sampler == nil ? "train_mse" : "train_bits"])
         plan.sampleEvery = c.epochs
         plan.gradientClip = c.gradientClip
         plan.threads = c.threads
@@ -54,7 +65,10 @@ public final class AutoencoderJob: TrainingJob {
 
     public var networks: [SavedNetwork] { [SavedNetwork(name: "model", module: model)] }
     public var optimizers: [OptimizerSlot] { [slot] }
-    public var measureNames: [String] { mask == nil ? ["validation_mse"] : ["validation_mse", "validation_hidden_mse"] }
+    public var measureNames: [String] {
+        if sampler != nil { return ["validation_bits", "validation_hidden_mse"] }
+        return mask == nil ? ["validation_mse"] : ["validation_mse", "validation_hidden_mse"]
+    }
 
     /// The network's input for a batch of original images.
     public func input(for images: Tensor) -> Tensor { mask?.occlude(images) ?? images }
@@ -62,6 +76,11 @@ public final class AutoencoderJob: TrainingJob {
     public func step(_ batch: [Int], update: StepUpdate) throws -> [Float] {
         let images = training.batch(indices: batch)
         model.zeroGradients()
+        if let sampler, let mask {
+            let loss = sampler.negativeLogLikelihood(images, visible: mask.visible)
+            try update(slot, loss: loss)
+            return [loss.scalar / Float(M_LN2)]
+        }
         let loss = mseLoss(predictions: model(input(for: images)), targets: images)
         try update(slot, loss: loss)
         return [loss.scalar]
@@ -69,6 +88,9 @@ public final class AutoencoderJob: TrainingJob {
 
     public func evaluate(after epoch: Int, final: Bool) throws -> [Double] {
         let errors = try measure(validation, structuralSimilarity: false).errors
+        if let sampler, let mask {
+            return [try bitsPerHiddenPixel(sampler, on: validation, mask: mask), errors.hiddenMeanSquaredError ?? .nan]
+        }
         return mask == nil ? [errors.meanSquaredError] : [errors.meanSquaredError, errors.hiddenMeanSquaredError ?? .nan]
     }
 
@@ -120,7 +142,9 @@ public final class AutoencoderJob: TrainingJob {
 extension MetricsLog {
     /// The autoencoder's rows as `EpochMetrics`.
     public var epochMetrics: [EpochMetrics] {
-        let train = values("train_mse") ?? [], validation = values("validation_mse") ?? [], seconds = values("seconds") ?? []
+        let likelihood = values("train_bits") != nil
+        let train = values(likelihood ? "train_bits" : "train_mse") ?? [], seconds = values("seconds") ?? []
+        let validation = values(likelihood ? "validation_bits" : "validation_mse") ?? []
         let hidden = values("validation_hidden_mse")
         return rows.indices.map { i in
             EpochMetrics(epoch: Int(rows[i][0]), trainingLoss: train[i], validationLoss: validation[i],

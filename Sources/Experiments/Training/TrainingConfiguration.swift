@@ -17,6 +17,8 @@ public enum AutoencoderModel: String, Codable, CaseIterable, Sendable {
     case cnnLSTM = "cnn-lstm"
     /// ImageGen's completion network (the mask as an input channel, visible pixels pasted back).
     case completion
+    /// ImageGen's sampling completion model: a conditional PixelCNN that draws the hidden pixels (`--task complete`).
+    case pixelCNN = "pixelcnn"
 }
 
 /// The optimisers a run can use.
@@ -81,6 +83,9 @@ public struct TrainingConfiguration: JobConfiguration, Equatable {
         try Validate.positive([("--lr", learningRate), ("--epsilon", epsilon), ("--clip", gradientClip)])
         guard warmup.isFinite, warmup >= 0, warmup < 1 else {
             throw ExperimentError.invalidFlag(flag: "--warmup", value: "\(warmup)", allowed: "must be a fraction in [0, 1)")
+        }
+        if model == .pixelCNN, task != .complete {
+            throw ExperimentError.invalidFlag(flag: "--task", value: task.rawValue, allowed: "must be complete for --model pixelcnn (it draws hidden pixels)")
         }
         guard validationFraction.isFinite, validationFraction > 0, validationFraction < 1 else {
             throw ExperimentError.invalidFlag(flag: "validation fraction", value: "\(validationFraction)", allowed: "must be in (0, 1)")
