@@ -7,7 +7,7 @@ struct ImageGen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "imagegen",
         abstract: "Train and run small image-generation networks on the CPU.",
-        subcommands: [Train.self, Evaluate.self, Complete.self, Sweep.self, Reproduce.self, Datasets.self, Backgrounds.self, Gan.self, Colourise.self])
+        subcommands: [Train.self, Evaluate.self, Complete.self, Sweep.self, Reproduce.self, Datasets.self, Backgrounds.self, Gan.self, Colourise.self, Classifier.self])
 
     /// `IMAGEGEN_CONVOLUTION=patches` turns Winograd's convolutions off (to compare the two algorithms).
     static func main() {
@@ -38,6 +38,7 @@ struct Interrupted: Error, CustomStringConvertible {
             case .autoencoder: return "imagegen train --output \(folder) --resume"
             case .background: return "imagegen backgrounds train --output \(folder) --resume"
             case .gan: return "imagegen gan train --output \(folder) --resume"
+            case .classifier: return "imagegen classifier train --output \(folder) --resume"
             }
         }()
         return base + ". Resume with: \(command)"

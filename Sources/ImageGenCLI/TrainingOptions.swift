@@ -14,8 +14,8 @@ extension MaskKind: ExpressibleByArgument {
 }
 
 /// Turns a library range check into ArgumentParser's usage error (exit code 64, nothing written).
-func validating(_ body: () throws -> Void) throws {
-    do { try body() } catch let error as ExperimentError { throw ValidationError(error.description) }
+func validating<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as ExperimentError { throw ValidationError(error.description) }
 }
 
 /// The options shared by `train` and `sweep`.
@@ -41,6 +41,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Use at most this many training images.") var limit: Int?
     @Option(name: .customLong("clip"), help: "Clip the global gradient norm to this value.") var gradientClip: Float?
     @Option(help: "Threads for matrix products and convolutions.") var threads = 2
+    @Option(help: "Classifier run (imagegen classifier train) that judges the completions at the end.") var judge: String?
     @Flag(help: "Print only the final results.") var quiet = false
 
     var configuration: TrainingConfiguration {
@@ -63,6 +64,7 @@ struct TrainingOptions: ParsableArguments {
         c.activation = activation
         c.seed = seed
         c.trainingLimit = limit
+        c.judgeRun = judge
         c.gradientClip = gradientClip
         c.threads = threads
         return c

@@ -153,3 +153,14 @@ import TestSupport
         expectClose(m.padded([(before: 1, after: 0), (before: 0, after: 1)], value: 9), [9, 9, 9, 1, 2, 9], shape: [2, 3], tolerance: 0)
     }
 }
+
+@Suite struct GatheringRowsTests {
+    @Test func gathersRowsAndAddsGradientsBackIntoRepeatedOnes() {
+        let x = Tensor(shape: [2, 2, 3], scalars: (0..<12).map(Float.init), requiresGradient: true)
+        let y = x.gatheringRows([3, 0, 3])
+        #expect(y.shape == [3, 3])
+        #expect(y.scalars == [9, 10, 11, 0, 1, 2, 9, 10, 11])
+        (y * Tensor(shape: [3, 3], scalars: [1, 1, 1, 2, 2, 2, 3, 3, 3])).sum().backward()
+        #expect(x.gradient!.scalars == [2, 2, 2, 0, 0, 0, 0, 0, 0, 4, 4, 4])
+    }
+}

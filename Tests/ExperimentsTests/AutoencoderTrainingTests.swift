@@ -62,7 +62,11 @@ func temporaryRunPath() -> String { NSTemporaryDirectory() + "imagegen-tests-\(U
         let x = Tensor.uniform([3, 8, 8, channels], using: &rng)
         let y = model(x)
         #expect(y.shape == [3, 8, 8, channels])
-        mseLoss(predictions: y, targets: x).backward()
+        if let sampler = model as? any SamplingCompletionModel {
+            sampler.negativeLogLikelihood(x, visible: mask.visible).backward()
+        } else {
+            mseLoss(predictions: y, targets: x).backward()
+        }
         for p in model.parameters {
             let g = try #require(p.tensor.gradient, "no gradient for \(p.name)")
             #expect(g.scalars.allSatisfy { $0.isFinite })

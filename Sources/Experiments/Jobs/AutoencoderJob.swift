@@ -1,6 +1,7 @@
 import Data
 import Engine
 import Foundation
+import Imaging
 import Models
 import NN
 
@@ -24,6 +25,8 @@ public final class AutoencoderJob: TrainingJob {
     /// The final measures, set by `finish`.
     public private(set) var validationResult: EvaluationResult?
     public private(set) var testResult: EvaluationResult?
+    /// Completion measures beside MSE on the test images (validation when there are none), set by `measureFinal`.
+    public private(set) var completionMeasures: CompletionMeasures?
 
     public init(configuration c: TrainingConfiguration, model: any ImageAutoencoder, optimizer: any Optimizer,
                 training: ImageDataset, validation: ImageDataset, test: ImageDataset?, mask: ImageMask?) throws {
@@ -108,6 +111,16 @@ public final class AutoencoderJob: TrainingJob {
         let indices = Array(0..<min(8, validation.count))
         guard !indices.isEmpty else { return }
         let originals = validation.batch(indices: indices)
+        if let sampler, let mask {
+            let shown = try mask.fill(originals, with: 0.5)
+            var rng = RandomGenerator(seed: configuration.seed &+ 11)
+            let columns = try sampleColumns(sampler, originals: originals, mask: mask, using: &rng)
+            let labels = ["occluded", "sample 1", "sample 2", "sample 3", "sample 4", "mean of 8", "original"]
+            let grid = try SampleGrid.make(columns: [shown] + columns + [originals], labels: labels)
+            try writeImage(grid, to: folder.samplePath("final.png"))
+            sampleWidth = grid.width
+            return
+        }
         let outputs = withoutGradients { model(input(for: originals)) }.clamped(min: 0, max: 1)
         let shown = try mask?.fill(originals, with: 0.5) ?? originals
         let grid = try SampleGrid.write(occluded: shown, completed: outputs, original: originals, to: folder.samplePath("final.png"))
@@ -119,13 +132,15 @@ public final class AutoencoderJob: TrainingJob {
     /// Measures the validation and test images in full and writes `report.html`.
     public func writeReport(_ log: MetricsLog, in folder: RunFolder) throws {
         try measureFinal()
-        let caption = mask != nil ? "occluded input | completed | original (validation images)" : "input | reconstruction | original (validation images)"
+        let caption = sampler != nil ? "occluded input | 4 of 8 samples | mean of the 8 | original (validation images)" : mask != nil ? "occluded input | completed | original (validation images)" : "input | reconstruction | original (validation images)"
         let seconds = log.last("seconds") ?? 0
-        let report = AutoencoderReport(configuration: configuration, history: log.epochMetrics, validation: ReportMetrics(validationResult!),
+        var report = AutoencoderReport(configuration: configuration, history: log.epochMetrics, validation: ReportMetrics(validationResult!),
                                        test: testResult.map { ReportMetrics($0) }, modelName: model.name, parameterCount: model.parameterCount,
                                        samples: [SampleReference(path: "samples/final.png", caption: caption, pixelWidth: sampleWidth)],
                                        imagesPerSecond: seconds > 0 ? Double(training.count * configuration.epochs) / seconds : nil,
                                        trainingImages: training.count)
+        report.completionMeasures = completionMeasures
+        if sampler != nil { report.lossName = "bits per hidden pixel" }
         try report.write(in: folder)
     }
 
@@ -136,6 +151,13 @@ public final class AutoencoderJob: TrainingJob {
         let ssim = min(model.imageShape[0], model.imageShape[1]) >= 11
         validationResult = try measure(validation, structuralSimilarity: ssim).result
         testResult = try test.map { try measure($0, structuralSimilarity: ssim).result }
+        if let mask {
+            let judge = try configuration.judgeRun.map { try loadClassifier(run: $0) }
+            let images = test ?? validation
+            let bits = try sampler.map { try bitsPerHiddenPixel($0, on: images, mask: mask) }
+            completionMeasures = try CompletionMeasures.measure(completer(for: model, mask: mask), on: images, mask: mask,
+                                                                judge: judge, bitsPerHiddenPixel: bits, seed: configuration.seed)
+        }
     }
 }
 
@@ -160,4 +182,24 @@ public struct EpochMetrics: Equatable, Sendable {
     public var validationLoss: Double
     public var validationHiddenLoss: Double?
     public var seconds: Double
+}
+
+/// Four of eight samples of each image and the mean of the eight, `[N, H, W, C]` each: the columns of a sampling
+/// model's grid.
+public func sampleColumns(_ sampler: any SamplingCompletionModel, originals: Tensor, mask: ImageMask, temperature: Float = 1,
+                          using rng: inout RandomGenerator) throws -> [Tensor] {
+    let n = originals.shape[0], size = originals.scalarCount / max(n, 1)
+    let drawn = withoutGradients { sampler.sample(originals, visible: mask.visible, count: 8, temperature: temperature, using: &rng) }
+    let d = drawn.storage.pointer
+    var columns = (0..<5).map { _ in [Float](repeating: 0, count: n * size) }
+    for i in 0..<n {
+        for k in 0..<8 {
+            for j in 0..<size {
+                let value = d[(i * 8 + k) * size + j]
+                if k < 4 { columns[k][i * size + j] = value }
+                columns[4][i * size + j] += value / 8
+            }
+        }
+    }
+    return columns.map { Tensor(shape: originals.shape, scalars: $0) }
 }

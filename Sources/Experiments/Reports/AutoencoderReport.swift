@@ -62,6 +62,10 @@ public struct AutoencoderReport: Sendable {
     /// Extra sentences shown under the summary (e.g. "Resumed from epoch 4.").
     public var notes: [String]
     public var title: String?
+    /// Completion measures beside MSE on the test images (completion runs).
+    public var completionMeasures: CompletionMeasures?
+    /// What the training loss is: "MSE", or "bits per hidden pixel" for a sampling model.
+    public var lossName = "MSE"
 
     public init(configuration: TrainingConfiguration, history: [EpochMetrics], validation: ReportMetrics, test: ReportMetrics? = nil,
                 modelName: String, parameterCount: Int, samples: [SampleReference] = [], imagesPerSecond: Double? = nil,
@@ -206,11 +210,12 @@ public struct AutoencoderReport: Sendable {
         }
         page.heading("Results")
         page.table(metricsTable)
+        if let m = completionMeasures { page.table(Self.completionTable(m)) }
         page.heading("Training curves")
         if history.isEmpty {
             page.paragraph("No epochs were recorded.", cssClass: "note")
         } else {
-            page.chart(SVGLineChart.lossCurves(history, title: "Mean squared error per epoch"))
+            page.chart(SVGLineChart.lossCurves(history, title: lossName == "MSE" ? "Mean squared error per epoch" : "\(lossName) per epoch"))
             page.raw("<details><summary>Numbers per epoch</summary>\n\(historyTable.html)\n</details>")
         }
         if !samples.isEmpty {
@@ -230,6 +235,26 @@ public struct AutoencoderReport: Sendable {
     }
 
     public var html: String { document.html }
+
+    /// The completion measures as a table.
+    public static func completionTable(_ m: CompletionMeasures) -> HTMLTable {
+        var pairs: [(String, HTMLCell)] = [
+            ("Hidden-pixel MSE, one sample", .number(m.hiddenMSE, digits: 4)),
+            ("Hidden-pixel MSE, mean of \(m.samples) samples", .number(m.hiddenMSEOfMean, digits: 4)),
+            ("Diversity: RMS distance between samples of one image, hidden pixels", .number(m.diversity, digits: 4)),
+        ]
+        if let b = m.bitsPerHiddenPixel { pairs.append(("Negative log-likelihood, bits per hidden pixel", .number(b, digits: 4))) }
+        if let a = m.judgeAccuracy {
+            pairs.append(("Judge accuracy on completed images", .fixed(a * 100, decimals: 2)))
+            pairs.append(("Judge accuracy on originals / occluded inputs (reference)",
+                          .text(String(format: "%.2f / %.2f", (m.judgeAccuracyOnOriginals ?? .nan) * 100, (m.judgeAccuracyOnOccluded ?? .nan) * 100))))
+        }
+        if let f = m.frechetDistance {
+            pairs.append(("Fréchet distance to the originals, ImageGen judge features (not Inception-FID)", .number(f, digits: 4)))
+            pairs.append(("Fréchet distance of the occluded inputs (reference)", .number(m.frechetDistanceOfOccluded ?? .nan, digits: 4)))
+        }
+        return HTMLTable(caption: "Completion measures on \(ReportFormat.grouped(m.images)) images (judge accuracies in %)", pairs: pairs)
+    }
 
     /// Writes the report atomically to `path`.
     public func write(to path: String) throws { try document.write(to: path) }

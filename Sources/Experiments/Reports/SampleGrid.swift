@@ -16,14 +16,23 @@ public enum SampleGrid {
     /// `padding + ImageGridOptions.labelHeight` rows of heading when `labels` is not `nil`.
     public static func make(occluded: Tensor, completed: Tensor, original: Tensor, labels: [String]? = defaultLabels,
                             maxRows: Int? = nil, scale: Int? = nil, padding: Int = 2, background: Float = 1) throws -> Image {
-        let shape = original.shape
-        guard occluded.shape == shape, completed.shape == shape else {
-            throw ExperimentError.invalidArgument("sample grid: shapes \(occluded.shape), \(completed.shape), \(shape) differ")
+        try make(columns: [occluded, completed, original], labels: labels, maxRows: maxRows, scale: scale, padding: padding,
+                 background: background)
+    }
+
+    /// The same picture with any number of columns (e.g. occluded | 4 samples | mean | original), one batch each.
+    public static func make(columns: [Tensor], labels: [String]?, maxRows: Int? = nil, scale: Int? = nil, padding: Int = 2,
+                            background: Float = 1) throws -> Image {
+        guard let shape = columns.first?.shape else { throw ExperimentError.invalidArgument("sample grid: no columns") }
+        guard columns.allSatisfy({ $0.shape == shape }) else {
+            throw ExperimentError.invalidArgument("sample grid: shapes \(columns.map(\.shape)) differ")
         }
         guard shape.count == 3 || shape.count == 4, shape[0] > 0 else {
             throw ExperimentError.invalidArgument("sample grid: images have shape [N, H, W, C], not \(shape)")
         }
-        if let labels, labels.count != 3 { throw ExperimentError.invalidArgument("sample grid: \(labels.count) labels for 3 columns") }
+        if let labels, labels.count != columns.count {
+            throw ExperimentError.invalidArgument("sample grid: \(labels.count) labels for \(columns.count) columns")
+        }
         guard padding >= 0 else { throw ExperimentError.invalidArgument("sample grid: negative padding") }
         let (h, w, c) = (shape[1], shape[2], shape.count == 4 ? shape[3] : 1)
         guard [1, 3, 4].contains(c) else { throw ExperimentError.invalidArgument("sample grid: \(c) channels (need 1, 3 or 4)") }
@@ -31,15 +40,15 @@ public enum SampleGrid {
         let factor = max(1, scale ?? automaticScale(tileWidth: w, labels: labels))
 
         var tiles: [Image] = []
-        tiles.reserveCapacity(rows * 3)
+        tiles.reserveCapacity(rows * columns.count)
         let size = h * w * c
         for row in 0..<rows {
-            for batch in [occluded, completed, original] {
+            for batch in columns {
                 let pixels = Array(UnsafeBufferPointer(start: batch.storage.pointer + row * size, count: size))
                 tiles.append(enlarged(Image(width: w, height: h, channels: c, pixels: pixels), by: factor))
             }
         }
-        let grid = try makeImageGrid(tiles, options: ImageGridOptions(imagesPerRow: 3, padding: padding, padValue: background))
+        let grid = try makeImageGrid(tiles, options: ImageGridOptions(imagesPerRow: columns.count, padding: padding, padValue: background))
         guard let labels else { return grid }
 
         let header = padding + ImageGridOptions.labelHeight

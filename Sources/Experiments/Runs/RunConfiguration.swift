@@ -3,7 +3,7 @@ import Foundation
 
 /// The kinds of job a run folder can hold.
 public enum JobKind: String, Codable, CaseIterable, Sendable {
-    case autoencoder, background, gan
+    case autoencoder, background, gan, classifier
 
     /// What a person calls it.
     public var title: String {
@@ -11,6 +11,7 @@ public enum JobKind: String, Codable, CaseIterable, Sendable {
         case .autoencoder: return "an autoencoder (reconstruction or completion)"
         case .background: return "a background generator"
         case .gan: return "a letter GAN"
+        case .classifier: return "an image classifier (the judge of completions)"
         }
     }
 }

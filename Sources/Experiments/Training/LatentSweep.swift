@@ -52,12 +52,16 @@ public struct LatentSweep {
     }
 
     func writeSummary(_ entries: [SweepEntry]) throws {
-        var lines = ["latent,validation_mse,validation_hidden_mse,test_mse,test_hidden_mse,seconds,run"]
+        var lines = ["latent,validation_mse,validation_hidden_mse,test_mse,test_hidden_mse,hidden_mse_mean_of_samples,diversity,"
+                     + "bits_per_hidden_pixel,judge_accuracy,frechet_distance_judge_features,seconds,run"]
+        func cell(_ value: Double?) -> String { value.map { String($0) } ?? "" }
         for e in entries {
-            let v = e.result.validation, t = e.result.test
-            lines.append([String(e.latentSize), String(v.meanSquaredError), v.hiddenMeanSquaredError.map { String($0) } ?? "",
-                          t.map { String($0.meanSquaredError) } ?? "", t?.hiddenMeanSquaredError.map { String($0) } ?? "",
-                          String(format: "%.1f", e.seconds), "latent-\(e.latentSize)"].joined(separator: ","))
+            let v = e.result.validation, t = e.result.test, m = e.result.completion
+            let cells: [String] = [String(e.latentSize), String(v.meanSquaredError), cell(v.hiddenMeanSquaredError),
+                                   cell(t?.meanSquaredError), cell(t?.hiddenMeanSquaredError), cell(m?.hiddenMSEOfMean), cell(m?.diversity),
+                                   cell(m?.bitsPerHiddenPixel), cell(m?.judgeAccuracy), cell(m?.frechetDistance),
+                                   String(format: "%.1f", e.seconds), "latent-\(e.latentSize)"]
+            lines.append(cells.joined(separator: ","))
         }
         try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: "\(folder)/summary.csv")
     }

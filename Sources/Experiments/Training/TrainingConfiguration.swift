@@ -67,6 +67,8 @@ public struct TrainingConfiguration: JobConfiguration, Equatable {
     public var gradientClip: Float? = nil
     /// Worker threads for matrix products and convolutions.
     public var threads: Int = 2
+    /// A classifier run whose judge measures the completions at the end (class consistency, Fréchet distance).
+    public var judgeRun: String? = nil
 
     public init() {}
 

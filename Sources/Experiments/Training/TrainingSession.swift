@@ -9,6 +9,8 @@ public struct TrainingResult: Sendable {
     public var validation: EvaluationResult
     public var test: EvaluationResult?
     public var imagesPerSecond: Double
+    /// Completion measures beside MSE (completion runs).
+    public var completion: CompletionMeasures? = nil
 }
 
 /// Loads the data, builds the model and trains it for one `TrainingConfiguration`: what `imagegen train` runs.
@@ -42,10 +44,12 @@ public final class TrainingSession {
         let seconds = log.last("seconds") ?? 0
         var lines = ["validation \(job.validationResult!.summary)"]
         if let test = job.testResult { lines.append("test \(test.summary)") }
+        if let m = job.completionMeasures { lines += m.lines.map { "\(job.test == nil ? "validation" : "test") \($0)" } }
         lines.append("run folder: \(folder.path) (report.html)")
         for line in lines { loop.reporter.result(line) }
         return TrainingResult(history: log.epochMetrics, validation: job.validationResult!, test: job.testResult,
-                              imagesPerSecond: seconds > 0 ? Double(job.training.count * configuration.epochs) / seconds : 0)
+                              imagesPerSecond: seconds > 0 ? Double(job.training.count * configuration.epochs) / seconds : 0,
+                              completion: job.completionMeasures)
     }
 }
 

@@ -89,17 +89,24 @@ public final class ConditionalPixelCNN: SamplingCompletionModel {
     /// The 8-bit level of each sample, `round(255 · x)` clamped to 0…255.
     static func level(_ x: Float) -> Int { Int(min(max((x * 255).rounded(), 0), 255)) }
 
-    public func negativeLogLikelihood(_ images: Tensor, visible: Tensor) -> Tensor {
+    /// The logits of every hidden pixel of `images` given the pixels before it (teacher forcing), image-major in
+    /// drawing order: `[N · hidden · C, 256]`.
+    func logits(_ images: Tensor, visible: Tensor) -> Tensor {
         let n = images.shape[0], (h, w, c) = (imageShape[0], imageShape[1], imageShape[2])
         let features = Activation.relu(causal(images) + conditionMap(images, visible: visible))
         let positions = Self.hiddenPositions(visible)
         let rows = (0..<n).flatMap { b in positions.map { b * h * w + $0 } }
         var x = features.reshaped(to: [n * h * w, headSize]).gatheringRows(rows)
         for layer in hidden { x = layer(x) }
-        let logits = output(x)
+        return output(x).reshaped(to: [rows.count * c, Self.levels])
+    }
+
+    public func negativeLogLikelihood(_ images: Tensor, visible: Tensor) -> Tensor {
+        let n = images.shape[0], (h, w, c) = (imageShape[0], imageShape[1], imageShape[2])
+        let positions = Self.hiddenPositions(visible)
         let pixels = images.storage.pointer
-        let labels = rows.flatMap { row in (0..<c).map { Self.level(pixels[row * c + $0]) } }
-        return softmaxCrossEntropy(logits: logits.reshaped(to: [rows.count * c, Self.levels]), labels: labels)
+        let labels = (0..<n).flatMap { b in positions.flatMap { p in (0..<c).map { Self.level(pixels[(b * h * w + p) * c + $0]) } } }
+        return softmaxCrossEntropy(logits: logits(images, visible: visible), labels: labels)
     }
 
     public func sample(_ images: Tensor, visible: Tensor, count: Int, temperature: Float, using rng: inout RandomGenerator) -> Tensor {
