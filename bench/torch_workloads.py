@@ -13,7 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "pytorch"))
-from models import ConvAutoencoder, DenseAutoencoder  # noqa: E402  (the one PyTorch definition of ImageGen's models)
+from models import ConditionalPixelCNN, ConvAutoencoder, DenseAutoencoder  # noqa: E402  (the one PyTorch definition of ImageGen's models)
 
 if __name__ == "__main__":
     torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
@@ -141,7 +141,23 @@ def gan_rate(batch=128):
     return batch / median_step_time(step, warmup=3, repetitions=10)
 
 
+def pixelcnn_rate(batch=32):
+    mask = torch.ones(28, 28)
+    mask[15:, :] = 0
+    model = ConditionalPixelCNN(mask=mask)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.rand(batch, 1, 28, 28)
+
+    def step():
+        optimizer.zero_grad(set_to_none=True)
+        model(x).backward()
+        optimizer.step()
+
+    return batch / median_step_time(step, warmup=3, repetitions=10)
+
+
 workloads = {
+    "pixelcnn": lambda: {"model": "conditional PixelCNN (batch 32)", "img_s": pixelcnn_rate()},
     "bg": lambda: {"model": "background generator step (batch 128)", "steps_s": background_rate(False)},
     "bgvec": lambda: {"model": "background generator step (batch 128)", "steps_s": background_rate(True)},
     "gan": lambda: {"model": "letter GAN D+G step (batch 128)", "img_s": gan_rate()},

@@ -121,6 +121,14 @@ def main():
         fail(f"{checkpoint} does not fit the {configuration['model']} model{hint}: {error}")
     model.eval()
 
+    if configuration["model"] == "pixelcnn":
+        # A sampling model: its test likelihood (teacher forcing), as `imagegen evaluate` prints it.
+        with torch.no_grad():
+            nats = sum(model(batch).double().item() * len(batch) for batch in images.split(arguments.batch_size)) / len(images)
+        print(f"pixelcnn on {dataset} test ({len(images)} images), PyTorch {torch.__version__}:")
+        print(f"test negative log-likelihood {nats / math.log(2):.4f} bits per hidden pixel")
+        return
+
     # Squared errors are summed in float64, as ImageGen sums them in Double.
     total, hidden_total = 0.0, 0.0
     hidden = None if mask is None else (mask == 0).reshape(1, 1, *mask.shape).expand(-1, image_shape[2], -1, -1)

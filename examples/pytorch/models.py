@@ -194,4 +194,53 @@ def build_model(configuration, image_shape, mask=None):
                                configuration["encoderFilters"], configuration["decoderFilters"])
     if name == "completion":
         return CompletionNetwork(image_shape, mask)
-    raise ValueError(f"model '{name}' has no PyTorch definition here (dense, cnn and completion do)")
+    if name == "pixelcnn":
+        return ConditionalPixelCNN(image_shape, mask)
+    raise ValueError(f"model '{name}' has no PyTorch definition here (dense, cnn, completion and pixelcnn do)")
+
+
+class ConditionalPixelCNN(nn.Module):
+    """`pixelcnn`: ImageGen's sampling completion model. Parameters `encoder1`–`encoder3` (3×3), `context1`,
+    `context2`, `global` (dense), `condition` (3×3), `causal` (7×7, PixelCNN mask "A": rows above and pixels to the
+    left), `hidden1`, `hidden2`, `output` (dense, 256 levels per channel), as ImageGen names them. `forward` returns
+    the mean negative log-likelihood of the hidden pixels in nats (teacher forcing), ImageGen's training loss."""
+
+    def __init__(self, image_shape=(28, 28, 1), mask=None, width=32, context_size=1024, global_channels=8, head=128, kernel=7):
+        super().__init__()
+        self.image_shape = tuple(image_shape)
+        h, w, c = self.image_shape
+        visible = torch.ones(h, w) if mask is None else torch.as_tensor(mask, dtype=torch.float32).reshape(h, w)
+        self.register_buffer("mask", visible.reshape(1, 1, h, w), persistent=False)
+        causal = torch.ones(kernel, kernel)
+        causal[kernel // 2, kernel // 2:] = 0
+        causal[kernel // 2 + 1:, :] = 0
+        self.register_buffer("causal_mask", causal, persistent=False)
+        self.global_channels = global_channels
+        self.encoder1 = nn.Conv2d(c + 1, width, 3, padding=1)
+        self.encoder2 = nn.Conv2d(width, 2 * width, 3, padding=1)
+        self.encoder3 = nn.Conv2d(2 * width, 2 * width, 3, padding=1)
+        self.context1 = nn.Linear((h // 4) * (w // 4) * 2 * width + h * w * c, context_size)
+        self.context2 = nn.Linear(context_size, context_size)
+        setattr(self, "global", nn.Linear(context_size, h * w * global_channels))
+        self.condition = nn.Conv2d(width + global_channels, head, 3, padding=1)
+        self.causal = nn.Conv2d(c, head, kernel, padding=kernel // 2)
+        self.hidden1 = nn.Linear(head, head)
+        self.hidden2 = nn.Linear(head, head)
+        self.output = nn.Linear(head, c * 256)
+
+    def forward(self, images):
+        n = images.shape[0]
+        h, w, c = self.image_shape
+        shown = images * self.mask
+        s1 = F.relu(self.encoder1(torch.cat([shown, self.mask.expand(n, 1, -1, -1)], dim=1)))
+        s2 = F.relu(self.encoder2(F.max_pool2d(s1, 2)))
+        s3 = F.relu(self.encoder3(F.max_pool2d(s2, 2)))
+        z = F.relu(self.context2(F.relu(self.context1(torch.cat([_flatten_hwc(s3), _flatten_hwc(shown)], dim=1)))))
+        global_map = getattr(self, "global")(z).view(n, h, w, self.global_channels).permute(0, 3, 1, 2)
+        features = F.relu(F.conv2d(images, self.causal.weight * self.causal_mask, self.causal.bias, padding=self.causal.padding)
+                          + self.condition(torch.cat([s1, global_map], dim=1)))
+        hidden = (self.mask[0, 0] < 0.5).flatten()
+        rows = features.permute(0, 2, 3, 1).reshape(n, h * w, -1)[:, hidden]
+        logits = self.output(F.relu(self.hidden2(F.relu(self.hidden1(rows))))).reshape(-1, 256)
+        levels = (images.permute(0, 2, 3, 1).reshape(n, h * w, c)[:, hidden] * 255).round().clamp(0, 255).long().reshape(-1)
+        return F.cross_entropy(logits, levels)
