@@ -69,7 +69,8 @@ public struct CompletionMeasures: Codable, Equatable, Sendable {
         guard !hiddenIndices.isEmpty else { throw ExperimentError.invalidFlag(flag: "--mask", value: "", allowed: "must hide some pixels") }
         var squared = 0.0, squaredOfMean = 0.0, diversity = 0.0
         var correct = [0, 0, 0]
-        var completedFeatures: [Tensor] = [], originalFeatures: [Tensor] = [], occludedFeatures: [Tensor] = []
+        // Judge features of the completed images, the originals and the occluded inputs, batch by batch.
+        var features: [[Tensor]] = [[], [], []]
         var start = 0
         while start < dataset.count {
             let indices = Array(start..<min(start + batchSize, dataset.count))
@@ -117,9 +118,9 @@ public struct CompletionMeasures: Codable, Equatable, Sendable {
                 let completed = mask.pasteVisible(from: originals, into: first.clamped(min: 0, max: 1))
                 let labels = dataset.labels(indices: indices)
                 for (slot, images) in [completed, originals, mask.occlude(originals)].enumerated() {
-                    let (classes, features) = judge.classify(images)
-                    correct[slot] += zip(classes, labels).filter { $0 == $1 }.count
-                    [{ completedFeatures.append(features) }, { originalFeatures.append(features) }, { occludedFeatures.append(features) }][slot]()
+                    let judged = judge.classify(images)
+                    correct[slot] += zip(judged.classes, labels).filter { $0 == $1 }.count
+                    features[slot].append(judged.features)
                 }
             }
             start += batchSize
@@ -133,9 +134,9 @@ public struct CompletionMeasures: Codable, Equatable, Sendable {
             result.judgeAccuracy = Double(correct[0]) / total
             result.judgeAccuracyOnOriginals = Double(correct[1]) / total
             result.judgeAccuracyOnOccluded = Double(correct[2]) / total
-            let real = FeatureStatistics(Tensor.concatenate(originalFeatures, axis: 0))
-            result.frechetDistance = FeatureStatistics(Tensor.concatenate(completedFeatures, axis: 0)).frechetDistance(to: real)
-            result.frechetDistanceOfOccluded = FeatureStatistics(Tensor.concatenate(occludedFeatures, axis: 0)).frechetDistance(to: real)
+            let statistics = features.map { FeatureStatistics(Tensor.concatenate($0, axis: 0)) }
+            result.frechetDistance = statistics[0].frechetDistance(to: statistics[1])
+            result.frechetDistanceOfOccluded = statistics[2].frechetDistance(to: statistics[1])
         }
         return result
     }
