@@ -17,8 +17,10 @@ final class LocalHTTPServer: @unchecked Sendable {
     private var drops: [String: Int] = [:]
     private var ignoreRanges = false
     private var log: [Request] = []
-    private var thread: Thread?
     private var stopped = false
+    /// Signalled when the serving thread has left `accept`, so `stop` closes the socket only after that:
+    /// closing it earlier would let the thread accept on a descriptor number another test has reused.
+    private let finished = DispatchSemaphore(value: 0)
 
     var baseURL: String { "http://127.0.0.1:\(port)/" }
 
@@ -41,33 +43,34 @@ final class LocalHTTPServer: @unchecked Sendable {
         }
         self.listener = listener
         port = UInt16(bigEndian: address.sin_port)
-        let thread = Thread { [unowned self] in self.serve() }
-        self.thread = thread
-        thread.start()
+        // The thread holds the server strongly until it has stopped serving; every test calls `stop()`.
+        Thread { self.serve(); self.finished.signal() }.start()
     }
 
-    /// Stops accepting connections.
+    /// Stops accepting connections and waits for the serving thread to finish before closing the socket.
     func stop() {
-        lock.lock(); defer { lock.unlock() }
-        guard !stopped else { return }
+        lock.lock()
+        let first = !stopped
         stopped = true
+        lock.unlock()
+        guard first else { return }
         shutdown(listener, Int32(SHUT_RDWR))
+        finished.wait()
         close(listener)
     }
-
-    deinit { stop() }
 
     func serve(_ bytes: [UInt8], at name: String) { lock.lock(); files["/" + name] = bytes; lock.unlock() }
     func dropNextResponse(to name: String, after bytes: Int) { lock.lock(); drops["/" + name] = bytes; lock.unlock() }
     func setIgnoresRanges(_ value: Bool) { lock.lock(); ignoreRanges = value; lock.unlock() }
+    private var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
     var requests: [Request] { lock.lock(); defer { lock.unlock() }; return log }
 
     private func serve() {
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 {
-                if errno == EINTR { continue }
-                return // listener closed
+                if errno == EINTR && !isStopped { continue }
+                return // listener shut down
             }
             handle(client)
             close(client)
