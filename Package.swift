@@ -13,12 +13,15 @@ let cOptimisation: [CSetting] = []
 let package = Package(
     name: "ImageGen",
     products: [
-        .library(name: "ImageGen", targets: ["Engine", "NN", "Data", "Imaging", "Models", "Experiments"]),
+        .library(name: "ImageGen", targets: ["Engine", "NN", "Data", "Imaging", "Models", "Experiments", "Studio"]),
         .executable(name: "imagegen", targets: ["ImageGenCLI"]),
         .executable(name: "imagegen-bench", targets: ["Benchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
@@ -34,9 +37,15 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["Engine", "CPNG", "CTurboJPEG", "CFreeType"], swiftSettings: optimisation),
         .target(name: "Models", dependencies: ["Engine", "NN"], swiftSettings: optimisation),
         .target(name: "Experiments", dependencies: ["Engine", "NN", "Data", "Imaging", "Models"], swiftSettings: optimisation),
+        // The studio: `imagegen serve`'s HTTP API and web page, the top floor beside the CLI.
+        .target(name: "Studio", dependencies: ["Engine", "Data", "Imaging", "Models", "Experiments",
+                                               .product(name: "Hummingbird", package: "hummingbird"),
+                                               .product(name: "HTTPTypes", package: "swift-http-types"),
+                                               .product(name: "Logging", package: "swift-log")],
+                resources: [.copy("Resources/openapi.json"), .copy("Resources/page")], swiftSettings: optimisation),
         .executableTarget(
             name: "ImageGenCLI",
-            dependencies: ["Experiments", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Experiments", "Studio", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimisation),
         .executableTarget(name: "Benchmarks", dependencies: ["Engine", "NN", "Models", "Data", "Experiments"], swiftSettings: optimisation),
         // Test helpers shared by every test target: gradient checks, value comparisons, random inputs,
@@ -47,6 +56,9 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Engine", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "DataTests", dependencies: ["Engine", "Imaging", "Data", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ModelsTests", dependencies: ["Engine", "NN", "Models"]),
+        .testTarget(name: "StudioTests",
+                    dependencies: ["Engine", "Imaging", "Experiments", "Studio", "TestSupport",
+                                   .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "ExperimentsTests",
                     dependencies: ["Engine", "NN", "Data", "Imaging", "Models", "Experiments", "TestSupport"]),
     ],

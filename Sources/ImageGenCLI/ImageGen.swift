@@ -3,19 +3,19 @@ import Experiments
 import Foundation
 
 @main
-struct ImageGen: ParsableCommand {
+struct ImageGen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "imagegen",
         abstract: "Train and run small image-generation networks on the CPU.",
-        subcommands: [Train.self, Evaluate.self, Complete.self, Sweep.self, Reproduce.self, Datasets.self, Backgrounds.self, Gan.self, Colourise.self, Classifier.self])
+        subcommands: [Train.self, Evaluate.self, Complete.self, Sweep.self, Reproduce.self, Datasets.self, Backgrounds.self, Gan.self, Colourise.self, Classifier.self, Serve.self])
 
     /// `IMAGEGEN_CONVOLUTION=patches` turns Winograd's convolutions off (to compare the two algorithms).
-    static func main() {
+    static func main() async {
         MatrixKernels.useKernelsForThisCPU()
         if ProcessInfo.processInfo.environment["IMAGEGEN_CONVOLUTION"] == "patches" { ConvolutionAlgorithm.usesWinograd = false }
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? AsyncParsableCommand { try await asynchronous.run() } else { try command.run() }
         } catch ExperimentError.interrupted(let stop) {
             exit(withError: Interrupted(stop: stop, resume: nil))
         } catch {

@@ -76,3 +76,13 @@ struct AutoencoderData {
         imageShape = [full.height, full.width, full.channels]
     }
 }
+
+extension TrainingConfiguration {
+    /// The images a run of this configuration never trained on: the dataset's test partition, or, for a dataset
+    /// without one (an image folder), the validation split the run held out.
+    /// `split` names which, for people: "test" or "validation".
+    public func heldOutImages() throws -> (images: ImageDataset, split: String) {
+        if let test = try? DatasetCatalog.load(dataset, folder: dataFolder, partition: .test), test.count > 0 { return (test, "test") }
+        return (try AutoencoderData(self).validation, "validation")
+    }
+}

@@ -16,7 +16,7 @@ import NN
 ///   capacity goes to the hidden pixels and the visible ones are exact.
 /// - Trained best in small batches with a higher learning rate that decays: `--batch-size 16 --lr 0.002
 ///   --lr-schedule cosine --warmup 0.05`.
-public final class CompletionNetwork: ImageAutoencoder {
+public final class CompletionNetwork: MaskConditionedModel {
     public let imageShape: [Int]
     public let mask: Tensor
     let encoder1, encoder2, encoder3: Conv2D
@@ -52,11 +52,13 @@ public final class CompletionNetwork: ImageAutoencoder {
         return named.flatMap { $0.1.parameters.prefixed($0.0) }
     }
 
-    /// Completes `images` (their hidden pixels are ignored: the mask is applied here).
-    public func callAsFunction(_ images: Tensor) -> Tensor {
+    /// Completes `images` under the training mask (their hidden pixels are ignored: the mask is applied here).
+    public func callAsFunction(_ images: Tensor) -> Tensor { complete(images, visible: mask) }
+
+    public func complete(_ images: Tensor, visible mask: Tensor) -> Tensor {
         let n = images.shape[0]
         let visible = images * mask
-        let maskChannel = mask.reshaped(to: [1] + mask.shape) * Tensor(repeating: 1, shape: [n, imageShape[0], imageShape[1], 1])
+        let maskChannel = mask.rank == 4 ? mask : mask.reshaped(to: [1] + mask.shape) * Tensor(repeating: 1, shape: [n, imageShape[0], imageShape[1], 1])
         let s1 = encoder1(Tensor.concatenate([visible, maskChannel], axis: 3))
         let s2 = encoder2(pool(s1))
         let s3 = encoder3(pool(s2))
