@@ -64,9 +64,9 @@ train() {  # name, command…
   fi
   echo "  $name: $((SECONDS - t0))s"
 }
-train completion-strokes "$imagegen" train --model completion --task complete --mask strokes --epochs 1 --limit 300 \
+train completion-strokes "$imagegen" train --model completion --task complete --mask strokes --epochs 1 --limit 300 --test-limit 100 \
   --batch-size 16 --quiet --output "$runs/completion-strokes"
-train cnn-bottom "$imagegen" train --model cnn --task complete --mask bottom --epochs 1 --limit 300 --quiet --output "$runs/cnn-bottom"
+train cnn-bottom "$imagegen" train --model cnn --task complete --mask bottom --epochs 1 --limit 300 --test-limit 100 --quiet --output "$runs/cnn-bottom"
 train backgrounds "$imagegen" backgrounds train --model diverse --steps 20 --batch-size 16 --checkpoint-every 10 --quiet \
   --output "$runs/backgrounds"
 train gan "$imagegen" gan train --epochs 1 --per-letter 12 --batch-size 64 --quiet --output "$runs/gan"

@@ -39,6 +39,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Activation (cnn, cnn-lstm): relu, elu, leaky_relu, tanh, sigmoid.") var activation = "relu"
     @Option(help: "Seed for initialisation, the split and the batch order.") var seed: UInt64 = 0
     @Option(help: "Use at most this many training images.") var limit: Int?
+    @Option(name: .customLong("test-limit"), help: "Measure at most this many test images at the end (all by default).") var testLimit: Int?
     @Option(name: .customLong("clip"), help: "Clip the global gradient norm to this value.") var gradientClip: Float?
     @Option(help: "Threads for matrix products and convolutions.") var threads = 2
     @Option(help: "Classifier run (imagegen classifier train) that judges the completions at the end.") var judge: String?
@@ -64,6 +65,7 @@ struct TrainingOptions: ParsableArguments {
         c.activation = activation
         c.seed = seed
         c.trainingLimit = limit
+        c.testLimit = testLimit
         c.judgeRun = judge
         c.gradientClip = gradientClip
         c.threads = threads

@@ -8,8 +8,8 @@ import Imaging
 import Testing
 @testable import Studio
 
-/// Four tiny runs trained once for every route test: a completion network on free-form strokes, a CNN on the
-/// bottom half, a diverse background generator and a letter GAN, all small enough to train in a few seconds.
+/// Five tiny runs trained once for every route test: a completion network on free-form strokes, a CNN on the
+/// bottom half, a sampling PixelCNN, a diverse background generator and a letter GAN, each trained in seconds.
 final class StudioFixture: Sendable {
     let root: String
     let pngs: String
@@ -25,7 +25,8 @@ final class StudioFixture: Sendable {
         for i in 0..<48 {
             try writeImage(Self.blob(i), to: String(format: "%@/img%03d.png", pngs, i))
         }
-        for (name, model, mask) in [("completion-strokes", AutoencoderModel.completion, "strokes"), ("cnn-bottom", .cnn, "bottom")] {
+        for (name, model, mask) in [("completion-strokes", AutoencoderModel.completion, "strokes"), ("cnn-bottom", .cnn, "bottom"),
+                                   ("pixelcnn-bottom", .pixelCNN, "bottom")] {
             var c = TrainingConfiguration()
             c.dataset = "folder:\(pngs)"
             c.model = model
@@ -112,7 +113,9 @@ extension TestClientProtocol {
             #expect(list.status == .ok)
             let runs = try #require((list.json as? [String: Any])?["runs"] as? [[String: Any]])
             let jobs = Dictionary(uniqueKeysWithValues: runs.map { ($0["id"] as! String, $0["job"] as! String) })
-            #expect(jobs == ["completion-strokes": "autoencoder", "cnn-bottom": "autoencoder", "backgrounds": "background", "gan": "gan"])
+            #expect(jobs == ["completion-strokes": "autoencoder", "cnn-bottom": "autoencoder", "pixelcnn-bottom": "autoencoder",
+                             "backgrounds": "background", "gan": "gan"])
+            #expect(runs.first { $0["id"] as? String == "pixelcnn-bottom" }?["sampling"] as? Bool == true)
             let completion = try #require(runs.first { $0["id"] as? String == "completion-strokes" })
             #expect(completion["takesMask"] as? Bool == true && completion["status"] as? String != nil)
             #expect(completion["imageShape"] as? [Int] == [12, 12, 1])
@@ -220,6 +223,33 @@ extension TestClientProtocol {
             #expect(converted.status == .ok, "\(converted.json)")
             #expect((converted.json["conversion"] as? [String])?.isEmpty == false)
             #expect(try decodeDataURL(try #require(converted.json["original"] as? String)).width == 12)
+        }
+    }
+
+    @Test func aSamplingModelDrawsDifferentRepeatableCompletionsAndTheirMean() async throws {
+        let image = try dataURL(StudioFixture.blob(4))
+        try await fixture.server().application().test(.router) { client in
+            let body: [String: Any] = ["run": "pixelcnn-bottom", "image": image, "mask": "bottom", "samples": 4, "seed": 9]
+            let reply = try await client.post("/api/complete", body)
+            #expect(reply.status == .ok, "\(reply.json)")
+            #expect(reply.json["sampling"] as? Bool == true)
+            let samples = try #require(reply.json["completions"] as? [String])
+            #expect(samples.count == 4 && Set(samples).count == 4, "four different samples")
+            #expect((reply.json["sampleMSE"] as? [Double])?.count == 4)
+            let original = try decodeDataURL(image)
+            let decoded = try samples.map(decodeDataURL)
+            for sample in decoded { #expect(Array(sample.pixels[0..<72]) == Array(original.pixels[0..<72]), "the visible top half is kept") }
+            let mean = try decodeDataURL(try #require(reply.json["mean"] as? String))
+            for p in [80, 100, 130] {
+                let average = decoded.map { $0.pixels[p] }.reduce(0, +) / 4
+                #expect(abs(mean.pixels[p] - average) <= 1 / 255 + 1e-6, "the mean image is the mean of the samples at \(p)")
+            }
+            #expect(try await client.post("/api/complete", body).json["completions"] as? [String] == samples, "a seed repeats its samples")
+            var other = body
+            other["seed"] = 10
+            #expect(try await client.post("/api/complete", other).json["completions"] as? [String] != samples)
+            other["samples"] = 17
+            #expect(try await client.post("/api/complete", other).status == .unprocessableContent)
         }
     }
 

@@ -118,8 +118,9 @@ def run_phase(label: str, url: str, examples: int, seed: int, config: str | None
     with open(log, "w") as handle:
         handle.write(output)
     requests, statuses = 0, {}
+    # schemathesis names its reports har-<time>.json and json-<time>.json.
     for name in os.listdir(folder):
-        if name.endswith(".har"):
+        if name.startswith("har-") or name.endswith(".har"):
             with open(os.path.join(folder, name)) as handle:
                 for entry in json.load(handle)["log"]["entries"]:
                     requests += 1
@@ -127,7 +128,7 @@ def run_phase(label: str, url: str, examples: int, seed: int, config: str | None
                     statuses[status] = statuses.get(status, 0) + 1
     report = {}
     for name in os.listdir(folder):
-        if name.endswith(".json"):
+        if name.startswith("json-") and name.endswith(".json"):
             with open(os.path.join(folder, name)) as handle:
                 report = json.load(handle)
     if process.returncode != 0:

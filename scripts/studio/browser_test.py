@@ -30,7 +30,7 @@ import time
 from urllib.parse import urlsplit
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -237,8 +237,9 @@ def complete_tab(page: Page, run_list: list[dict], shots: str):
     page.image_src_when_loaded("result_completion", previous=previous)
     _, _, mask = check_completion_images(page, cnn["imageShape"], cnn["takesMask"], "cnn run, bottom preset")
     height, width = mask.height, mask.width
-    expected = {(x, y) for y in range(height // 2, height) for x in range(width)}
-    checks.check(hidden_set(mask) == expected, "bottom preset: exactly the bottom half is hidden",
+    # The article's occlusion: rows H/2 + 1 … H − 1 (28×28: rows 15…27, 364 pixels).
+    expected = {(x, y) for y in range(height // 2 + 1, height) for x in range(width)}
+    checks.check(hidden_set(mask) == expected, "bottom preset: exactly the article's bottom rows are hidden",
                  f"{len(hidden_set(mask))} hidden, {len(expected)} expected")
     check_metrics(page, "cnn run")
 
@@ -292,11 +293,22 @@ def runs_tab(page: Page, run_list: list[dict], shots: str):
     page.checks.check(len(rows) == len(run_list), "Runs: one table row per run", f"{len(rows)} rows, {len(run_list)} runs")
     # The background run logs several steps, so its curve is a line, not a dot.
     chosen = common.run_named(run_list, RUN_BACKGROUNDS)
-    target = next((r for r in rows if r.get_attribute("data-id") == chosen["id"]), None)
-    if not page.checks.check(target is not None, f"Runs: a row for {chosen['name']}"):
+    # The table is redrawn when the list refreshes (on opening the tab, then every 5 s): find the row afresh on
+    # each try.
+    clicked = False
+    for _ in range(10):
+        try:
+            target = page.driver.find_elements(By.CSS_SELECTOR, f'#runs-table tbody tr[data-id="{chosen["id"]}"]')
+            if not target:
+                break
+            page.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", target[0])
+            target[0].click()
+            clicked = True
+            break
+        except StaleElementReferenceException:
+            time.sleep(0.1)
+    if not page.checks.check(clicked, f"Runs: a row for {chosen['name']} that can be clicked"):
         return
-    page.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
-    target.click()
     paths = page.wait("#run-detail with an SVG curve", lambda d: page.visible("run_detail")
                       and d.find_elements(By.CSS_SELECTOR, css("run_detail_curve")))
     detail = common.Client(page.driver.current_url).get(f"/api/runs/{chosen['id']}").json()

@@ -151,7 +151,7 @@ public struct AutoencoderReport: Sendable {
             ("encoderFilters", "Encoder filters"), ("decoderFilters", "Decoder filters"), ("epochs", "Epochs"),
             ("batchSize", "Batch size"), ("optimizer", "Optimiser"), ("learningRate", "Learning rate"),
             ("epsilonConvention", "Epsilon convention"), ("epsilon", "Epsilon"), ("gradientClip", "Gradient clip"),
-            ("validationFraction", "Validation fraction"), ("trainingLimit", "Training image limit"), ("seed", "Seed"),
+            ("validationFraction", "Validation fraction"), ("trainingLimit", "Training image limit"), ("testLimit", "Test image limit"), ("seed", "Seed"),
             ("threads", "Threads"),
         ]
         let convolutional = [.cnn, .cnnLSTM].contains(configuration.model)
@@ -159,7 +159,7 @@ public struct AutoencoderReport: Sendable {
             if !isCompletion && key == "mask" { continue }
             if !convolutional && ["kernelSize", "activation", "encoderFilters", "decoderFilters"].contains(key) { continue }
             if let value = values[key] { pairs.append((label, Self.cell(value, key: key))) }
-            else if ["dataFolder", "trainingLimit", "gradientClip"].contains(key) {
+            else if ["dataFolder", "trainingLimit", "testLimit", "gradientClip"].contains(key) {
                 pairs.append((label, .text(key == "dataFolder" ? "default" : "none")))
             }
         }

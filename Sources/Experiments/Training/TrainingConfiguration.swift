@@ -63,6 +63,8 @@ public struct TrainingConfiguration: JobConfiguration, Equatable {
     public var validationFraction: Double = 0.2
     /// Use at most this many training images (all when `nil`), for quick runs.
     public var trainingLimit: Int? = nil
+    /// Measure at most this many test images (all when `nil`): a quick run's final test takes seconds, not minutes.
+    public var testLimit: Int? = nil
     /// Clip the global gradient norm to this value when set.
     public var gradientClip: Float? = nil
     /// Worker threads for matrix products and convolutions.
@@ -81,7 +83,8 @@ public struct TrainingConfiguration: JobConfiguration, Equatable {
     /// Checks every number before anything is read or written; errors name the flag and its allowed range.
     public func validate() throws {
         try Validate.positive([("--epochs", epochs), ("--batch-size", batchSize), ("--latent", latentSize), ("--threads", threads),
-                               ("--kernel", kernelSize), ("--limit", trainingLimit)])
+                               ("--kernel", kernelSize), ("--limit", trainingLimit),
+                               ("--test-limit", testLimit)])
         try Validate.positive([("--lr", learningRate), ("--epsilon", epsilon), ("--clip", gradientClip)])
         guard warmup.isFinite, warmup >= 0, warmup < 1 else {
             throw ExperimentError.invalidFlag(flag: "--warmup", value: "\(warmup)", allowed: "must be a fraction in [0, 1)")

@@ -72,6 +72,7 @@ struct AutoencoderData {
             throw ExperimentError.emptyDataset(name: c.dataset, partition: "validation", count: validation.count)
         }
         test = try? DatasetCatalog.load(c.dataset, folder: c.dataFolder, partition: .test)
+        if let limit = c.testLimit { test = test?.prefix(limit) }
         if test?.count == 0 { test = nil }
         imageShape = [full.height, full.width, full.channels]
     }
