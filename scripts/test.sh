@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, then runs the test suite, builds the benchmarks' executable and runs every fuzz target
-# for a few executions: tools that nothing else builds would otherwise break unnoticed. Any failing step fails
+# Installs what is missing, then runs the test suite, builds the benchmarks' executable, runs every fuzz target
+# for a few executions (tools that nothing else builds would otherwise break unnoticed) and tests the studio in a
+# real browser (scripts/studio-test.sh). Any failing step fails
 # the script. FUZZ_RUNS sets the executions per fuzz target (0 builds them only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,3 +15,5 @@ echo "== benchmarks: swift build --product imagegen-bench (debug, reusing the te
 swift build --product imagegen-bench 2>&1 | quiet
 echo "== fuzz targets: ${FUZZ_RUNS:-20000} executions each"
 scripts/fuzz.sh "${FUZZ_RUNS:-20000}"
+echo "== studio: imagegen serve in a real browser, schemathesis, malformed uploads"
+scripts/studio-test.sh
