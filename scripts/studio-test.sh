@@ -3,7 +3,8 @@
 # strokes mask, the article's CNN on the bottom mask, a background generator, a letter GAN) into a temporary runs
 # folder, serves them, then
 #   1. scripts/studio/browser_test.py — headless Chromium drives the page as a person would, plus the security
-#      checks (other origins refused, CSP, path traversal, 413, 415); screenshots to docs/screenshots/ on success;
+#      checks (other origins refused, CSP, path traversal, 413, 415); screenshots to .build/studio-screenshots/
+#      on success (the README's, of the demo's runs, come from scripts/studio-screenshots.sh);
 #   2. scripts/studio/api_fuzz.py — schemathesis against /openapi.json (generated ids, then real ids and images);
 #   3. scripts/studio/malformed_uploads.py — the image fuzz corpora posted as image and mask.
 # Installs what is missing first: Debian's chromium and chromium-driver, a Python venv in .build/studio-venv with
@@ -103,7 +104,7 @@ part() {  # label, command…
     status=1
   fi
 }
-part "browser and security (browser_test.py)" "$venv/bin/python" scripts/studio/browser_test.py --url "$url" --screenshots docs/screenshots
+part "browser and security (browser_test.py)" "$venv/bin/python" scripts/studio/browser_test.py --url "$url" --screenshots .build/studio-screenshots
 part "schemathesis (api_fuzz.py)" "$venv/bin/python" scripts/studio/api_fuzz.py --url "$url"
 part "malformed uploads (malformed_uploads.py)" "$venv/bin/python" scripts/studio/malformed_uploads.py --url "$url"
 

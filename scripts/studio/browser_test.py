@@ -430,7 +430,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", required=True)
     parser.add_argument("--screenshots", required=True, help="folder that receives studio-<tab>.png when every check passes")
+    parser.add_argument("--completion-run", default=RUN_COMPLETION, help="name of a completion-network run trained on free-form masks")
+    parser.add_argument("--cnn-run", default=RUN_CNN, help="name of a CNN run trained on the bottom mask")
+    parser.add_argument("--background-run", default=RUN_BACKGROUNDS)
+    parser.add_argument("--gan-run", default=RUN_GAN)
     arguments = parser.parse_args()
+    global RUN_COMPLETION, RUN_CNN, RUN_BACKGROUNDS, RUN_GAN
+    RUN_COMPLETION, RUN_CNN = arguments.completion_run, arguments.cnn_run
+    RUN_BACKGROUNDS, RUN_GAN = arguments.background_run, arguments.gan_run
     url = arguments.url.rstrip("/")
     checks = common.Checks("browser_test")
     run_list = common.runs(common.Client(url))
