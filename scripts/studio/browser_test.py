@@ -27,6 +27,7 @@ import socket
 import sys
 import tempfile
 import time
+import traceback
 from urllib.parse import urlsplit
 
 from selenium import webdriver
@@ -95,7 +96,9 @@ class Page:
     def wait(self, what: str, condition, timeout: float = TIMEOUT):
         """Waits for `condition(driver)` to be truthy; on a time-out says what the page shows as an error."""
         try:
-            return WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(condition)
+            # The page redraws results as they arrive: an element found a moment ago may be gone; look again.
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.1,
+                                 ignored_exceptions=[StaleElementReferenceException]).until(condition)
         except TimeoutException:
             shown = [e.text for e in self.driver.find_elements(By.CSS_SELECTOR, css("error")) if e.text]
             raise AssertionError(f"timed out after {timeout}s waiting for {what}" + (f"; the page says {shown}" if shown else ""))
@@ -161,6 +164,9 @@ def check_metrics(page: Page, label: str):
     value = float(match.group(1)) if match else math.nan
     page.checks.check(match is not None and math.isfinite(value) and value >= 0,
                       f"{label}: #complete-metrics shows a finite MSE", repr(text[:200]))
+    shown = page.find("complete_result").text
+    leaked = re.findall(r"\b(?:null|undefined|NaN|\[object Object\])\b", shown)
+    page.checks.check(not leaked, f"{label}: the result shows no null, undefined or NaN", f"{leaked} in {shown[:300]!r}")
 
 
 def paint_stroke(page: Page, mask_shape: list[int]) -> list[tuple[int, int]]:
@@ -325,7 +331,7 @@ def severe_log_entries(driver) -> list[str]:
 def browser_checks(url: str, shots: str, checks: common.Checks, run_list: list[dict]):
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    for argument in ("--headless=new", "--no-sandbox", "--window-size=1280,900", "--disable-gpu",
+    for argument in ("--headless=new", "--no-sandbox", "--window-size=1280,1280", "--disable-gpu",
                      "--disable-dev-shm-usage", "--hide-scrollbars", "--force-device-scale-factor=1"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -342,7 +348,10 @@ def browser_checks(url: str, shots: str, checks: common.Checks, run_list: list[d
                 checks.check(False, f"{name} tab", str(error))
                 driver.save_screenshot(os.path.join(shots, f"failed-{name.lower()}.png"))
             except Exception as error:  # a missing element: the page does not do what a person needs
-                checks.check(False, f"{name} tab", f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
+                here = next((f for f in reversed(traceback.extract_tb(error.__traceback__)) if f.filename == __file__),
+                            traceback.extract_tb(error.__traceback__)[-1])
+                checks.check(False, f"{name} tab", f"{type(error).__name__} at line {here.lineno} ({here.line}): "
+                                                   f"{str(error).splitlines()[0] if str(error) else ''}")
                 driver.save_screenshot(os.path.join(shots, f"failed-{name.lower()}.png"))
             print(f"  {name} tab: {time.monotonic() - started:.1f}s", flush=True)
         severe = severe_log_entries(driver)
@@ -427,6 +436,7 @@ def oversized_post(url: str, path: str, body: bytes) -> tuple[common.Response | 
 
 
 def main() -> int:
+    global RUN_COMPLETION, RUN_CNN, RUN_BACKGROUNDS, RUN_GAN
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", required=True)
     parser.add_argument("--screenshots", required=True, help="folder that receives studio-<tab>.png when every check passes")
@@ -435,7 +445,6 @@ def main() -> int:
     parser.add_argument("--background-run", default=RUN_BACKGROUNDS)
     parser.add_argument("--gan-run", default=RUN_GAN)
     arguments = parser.parse_args()
-    global RUN_COMPLETION, RUN_CNN, RUN_BACKGROUNDS, RUN_GAN
     RUN_COMPLETION, RUN_CNN = arguments.completion_run, arguments.cnn_run
     RUN_BACKGROUNDS, RUN_GAN = arguments.background_run, arguments.gan_run
     url = arguments.url.rstrip("/")

@@ -608,7 +608,8 @@
         ? r.conversion.map((step) => h('li', { text: step }))
         : [h('li', { text: 'nothing: the image already had the model’s size and channels' })];
       const box = $('#complete-result');
-      box.replaceChildren(
+      // replaceChildren would show a null as the text "null": absent parts are filtered out.
+      box.replaceChildren(...[
         h('div', { class: 'result-head' },
           h('h2', { text: 'Result' }),
           h('span', { class: 'hint', text: `${r.model} · ${r.width}×${r.height}×${r.channels} · ${Math.round(r.milliseconds)} ms in the model` })),
@@ -617,7 +618,8 @@
         r.note ? h('p', { id: 'complete-note', class: 'note', text: r.note }) : null,
         h('div', { class: 'result-foot' },
           h('div', {}, h('h3', { text: 'Conversion' }), h('ul', { id: 'conversion', class: 'conversion' }, conversion)),
-          completions.length ? h('a', { id: 'download', class: 'button secondary', href: completions[0], download: 'completion.png', text: 'Download completion' }) : null));
+          completions.length ? h('a', { id: 'download', class: 'button secondary', href: completions[0], download: 'completion.png', text: 'Download completion' }) : null),
+      ].filter(Boolean));
       box.hidden = false;
     }
 
@@ -782,7 +784,7 @@
           h('span', { class: 'hint', text: `mode ${r.mode}` }),
           h('a', { class: 'button secondary', href: r.image, download: 'letters.png', text: 'Download' })),
         h('div', { class: 'letter-row' }, image),
-        letters.length ? h('div', { class: 'letter-tiles' }, letters.map((src, i) => h('img', { src, class: 'letter-tile', alt: `letter ${i + 1}` }))) : null);
+        ...(letters.length ? [h('div', { class: 'letter-tiles' }, letters.map((src, i) => h('img', { src, class: 'letter-tile', alt: `letter ${i + 1}` })))] : []));
       box.hidden = false;
     },
   };
