@@ -166,9 +166,9 @@ struct ErrorBody: Codable {
     var status: Int
 }
 
-/// Every error becomes JSON `{"error", "status"}`: the studio's own with their status, the library's (a file
-/// that does not decode, a model that refuses a shape) as 422, Hummingbird's (no route, a wrong method) as they
-/// are. Every response gets the headers that keep the page and its data to this origin.
+/// Every error becomes JSON `{"error", "status"}`: the studio's own with their status, Hummingbird's (no route, a
+/// wrong method) as they are, and every other (the library's: a file that does not decode, a model that refuses a
+/// shape) as 422, so no request gets a 5xx. Every response gets the headers that keep the page and its data to this origin.
 struct StudioErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
@@ -180,18 +180,9 @@ struct StudioErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let status = error.status.code >= 500 ? HTTPResponse.Status.badRequest : error.status
             let message = (error as? HTTPError)?.body ?? status.reasonPhrase
             response = json(ErrorBody(error: message.isEmpty ? status.reasonPhrase : message, status: status.code), status: status)
-        } catch let error as ImageError {
-            response = json(ErrorBody(error: error.description, status: 422), status: .unprocessableContent)
-        } catch let error as ExperimentError {
-            response = json(ErrorBody(error: error.description, status: 422), status: .unprocessableContent)
-        } catch let error as ColourisationError {
-            response = json(ErrorBody(error: error.description, status: 422), status: .unprocessableContent)
-        } catch let error as DataError {
-            response = json(ErrorBody(error: error.description, status: 422), status: .unprocessableContent)
-        } catch let error as ModelError {
-            response = json(ErrorBody(error: error.description, status: 422), status: .unprocessableContent)
-        } catch let error as CheckpointError {
-            response = json(ErrorBody(error: error.description, status: 422), status: .unprocessableContent)
+        } catch {
+            // The library's own errors (ImageError, ModelError, DataError, …) describe what the input did wrong.
+            response = json(ErrorBody(error: String(describing: error), status: 422), status: .unprocessableContent)
         }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
