@@ -139,6 +139,29 @@ extension TestClientProtocol {
         }
     }
 
+    @Test func aRunThatIsTrainingShowsItsProgressAsItsMetricsGrow() async throws {
+        // A copy of the background run whose metrics log stops after its first step, as while training.
+        let root = fixture.root + "-training"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "\(fixture.root)/backgrounds", toPath: "\(root)/live")
+        let log = "\(root)/live/metrics.csv"
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3, "a header and two steps: \(lines)")
+        try (lines[0] + "\n" + lines[1] + "\n").write(toFile: log, atomically: true, encoding: .utf8)
+        let server = try StudioServer(options: StudioServer.Options(runs: root, port: 0))
+        try await server.application().test(.router) { client in
+            let first = try #require(try await client.get("/api/runs/live/metrics").json as? [String: Any])
+            #expect(first["status"] as? String == "training")
+            #expect((first["progress"] as? [String: Any])?["done"] as? Int == 1)
+            #expect((first["progress"] as? [String: Any])?["total"] as? Int == 2)
+            try (lines.joined(separator: "\n") + "\n").write(toFile: log, atomically: true, encoding: .utf8)
+            let second = try #require(try await client.get("/api/runs/live/metrics").json as? [String: Any])
+            #expect(second["status"] as? String == "finished")
+            #expect(((second["metrics"] as? [String: Any])?["rows"] as? [Any])?.count == 2)
+        }
+    }
+
     @Test func unknownIdsPathsAndHiddenFilesAre404() async throws {
         try await fixture.server().application().test(.router) { client in
             for uri in ["/api/runs/nope", "/api/runs/..", "/api/runs/%2E%2E", "/api/runs/..~..", "/api/runs/%2Fetc%2Fpasswd",
