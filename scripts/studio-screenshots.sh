@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README's screenshots of the studio: runs the browser test (scripts/studio/browser_test.py, every check
 # included) against `imagegen serve` on the runs scripts/demo.sh trained, writing docs/screenshots/studio-<tab>.png.
-# Run scripts/demo.sh and scripts/studio-test.sh (which installs Chromium and the Python venv) first.
+# Run scripts/demo.sh and scripts/studio-test.sh (which installs Chromium and the Python venv) first. The README's
+# letters come from GAN_RUN=gan-60, a run of `imagegen gan train --epochs 60 --per-letter 200 --output runs/demo/gan-60`
+# (13 minutes here; 62.5 % of its letters recognised, against chance for the demo's 2 epochs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 imagegen=.build/release/imagegen
@@ -16,4 +18,4 @@ for _ in $(seq 1 100); do
 done
 export SE_OFFLINE=true SE_AVOID_BROWSER_DOWNLOAD=true SE_AVOID_STATS=true
 "$venv/bin/python" scripts/studio/browser_test.py --url "http://127.0.0.1:$port" --screenshots docs/screenshots \
-  --completion-run completion-strokes --cnn-run cnn --background-run backgrounds --gan-run gan
+  --completion-run completion-strokes --cnn-run cnn --background-run backgrounds --gan-run "${GAN_RUN:-gan}"
