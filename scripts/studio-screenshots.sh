@@ -18,4 +18,4 @@ for _ in $(seq 1 100); do
 done
 export SE_OFFLINE=true SE_AVOID_BROWSER_DOWNLOAD=true SE_AVOID_STATS=true
 "$venv/bin/python" scripts/studio/browser_test.py --url "http://127.0.0.1:$port" --screenshots docs/screenshots \
-  --completion-run completion-strokes --cnn-run cnn --background-run backgrounds --gan-run "${GAN_RUN:-gan}"
+  --completion-run completion-strokes --cnn-run cnn --background-run backgrounds --gan-run "${GAN_RUN:-gan}" --sampling-run ""

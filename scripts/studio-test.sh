@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Out-of-process tests of ImageGen Studio (`imagegen serve`): trains four tiny runs (a completion network on the
-# strokes mask, the article's CNN on the bottom mask, a background generator, a letter GAN) into a temporary runs
+# Out-of-process tests of ImageGen Studio (`imagegen serve`): trains five tiny runs (a completion network on the
+# strokes mask, the article's CNN on the bottom mask, a sampling pixelcnn, a background generator, a letter GAN) into a temporary runs
 # folder, serves them, then
 #   1. scripts/studio/browser_test.py — headless Chromium drives the page as a person would, plus the security
 #      checks (other origins refused, CSP, path traversal, 413, 415); screenshots to .build/studio-screenshots/
@@ -54,7 +54,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== studio: training four tiny runs into $runs"
+echo "== studio: training five tiny runs into $runs"
 train() {  # name, command…
   local name=$1 t0=$SECONDS
   shift
@@ -68,6 +68,8 @@ train() {  # name, command…
 train completion-strokes "$imagegen" train --model completion --task complete --mask strokes --epochs 1 --limit 300 --test-limit 100 \
   --batch-size 16 --quiet --output "$runs/completion-strokes"
 train cnn-bottom "$imagegen" train --model cnn --task complete --mask bottom --epochs 1 --limit 300 --test-limit 100 --quiet --output "$runs/cnn-bottom"
+train pixelcnn-bottom "$imagegen" train --model pixelcnn --task complete --mask bottom --epochs 1 --limit 300 --test-limit 50 \
+  --quiet --output "$runs/pixelcnn-bottom"
 train backgrounds "$imagegen" backgrounds train --model diverse --steps 20 --batch-size 16 --checkpoint-every 10 --quiet \
   --output "$runs/backgrounds"
 train gan "$imagegen" gan train --epochs 1 --per-letter 12 --batch-size 64 --quiet --output "$runs/gan"

@@ -56,6 +56,8 @@ SELECTORS = {
     "result_completion": "img.result-completion",
     "result_original": "img.result-original",
     "result_mask": "img.result-mask",
+    "result_mean": "img.result-mean",
+    "samples": "#samples",
     "complete_metrics": "#complete-metrics",
     "background_button": "#background-button",
     "background_result": "#background-result",
@@ -74,6 +76,7 @@ RUN_COMPLETION = "completion-strokes"
 RUN_CNN = "cnn-bottom"
 RUN_BACKGROUNDS = "backgrounds"
 RUN_GAN = "gan"
+RUN_SAMPLING = "pixelcnn-bottom"   # --sampling-run "" skips the sampling step
 WORD = "studio"
 LETTER_SIZE = 64           # pixels of one generated letter in the word's image (times an integer scale)
 TIMEOUT = 60               # seconds to wait for anything the page shows
@@ -248,6 +251,37 @@ def complete_tab(page: Page, run_list: list[dict], shots: str):
     checks.check(hidden_set(mask) == expected, "bottom preset: exactly the article's bottom rows are hidden",
                  f"{len(hidden_set(mask))} hidden, {len(expected)} expected")
     check_metrics(page, "cnn run")
+    sampling_step(page, run_list)
+
+
+def sampling_step(page: Page, run_list: list[dict]):
+    """A sampling model draws 4 different completions that keep the visible pixels, and their mean."""
+    checks, driver = page.checks, page.driver
+    if not RUN_SAMPLING:
+        print("  (--sampling-run '': sampling step skipped)", flush=True)
+        return
+    run = common.run_named(run_list, RUN_SAMPLING)
+    Select(page.find("complete_run")).select_by_value(run["id"])
+    page.wait("#samples to be enabled for a sampling run", lambda d: page.find("samples").is_enabled())
+    previous = next((e.get_attribute("src") for e in page.find_all("result_completion")), None)
+    load_random_image(page)
+    Select(page.find("mask_preset")).select_by_value("bottom")
+    samples = page.find("samples")
+    samples.clear()
+    samples.send_keys("4")
+    page.click("complete_button")
+    page.image_src_when_loaded("result_completion", previous=previous)
+    page.wait("4 samples", lambda d: len(page.find_all("result_completion")) == 4)
+    _, original, mask = check_completion_images(page, run["imageShape"], True, "pixelcnn run, 4 samples")
+    drawn = [common.data_url_png(e.get_attribute("src")) for e in page.find_all("result_completion")]
+    hidden = hidden_set(mask)
+    for k, sample in enumerate(drawn, 1):
+        differing = [(x, y) for y in range(original.height) for x in range(original.width)
+                     if (x, y) not in hidden and sample.pixel(x, y)[:1] != original.pixel(x, y)[:1]]
+        checks.check(not differing, f"pixelcnn sample {k}: the visible pixels equal the original's", f"{len(differing)} differ")
+    checks.check(len({s.pixels for s in drawn}) == 4, "pixelcnn: the 4 samples all differ")
+    checks.check(len(page.find_all("result_mean")) == 1, "pixelcnn: the mean of the samples is shown")
+    check_metrics(page, "pixelcnn run")
 
 
 def backgrounds_tab(page: Page, run_list: list[dict], shots: str):
@@ -436,7 +470,7 @@ def oversized_post(url: str, path: str, body: bytes) -> tuple[common.Response | 
 
 
 def main() -> int:
-    global RUN_COMPLETION, RUN_CNN, RUN_BACKGROUNDS, RUN_GAN
+    global RUN_COMPLETION, RUN_CNN, RUN_BACKGROUNDS, RUN_GAN, RUN_SAMPLING
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", required=True)
     parser.add_argument("--screenshots", required=True, help="folder that receives studio-<tab>.png when every check passes")
@@ -444,9 +478,10 @@ def main() -> int:
     parser.add_argument("--cnn-run", default=RUN_CNN, help="name of a CNN run trained on the bottom mask")
     parser.add_argument("--background-run", default=RUN_BACKGROUNDS)
     parser.add_argument("--gan-run", default=RUN_GAN)
+    parser.add_argument("--sampling-run", default=RUN_SAMPLING, help="a pixelcnn run; empty skips the sampling step")
     arguments = parser.parse_args()
     RUN_COMPLETION, RUN_CNN = arguments.completion_run, arguments.cnn_run
-    RUN_BACKGROUNDS, RUN_GAN = arguments.background_run, arguments.gan_run
+    RUN_BACKGROUNDS, RUN_GAN, RUN_SAMPLING = arguments.background_run, arguments.gan_run, arguments.sampling_run
     url = arguments.url.rstrip("/")
     checks = common.Checks("browser_test")
     run_list = common.runs(common.Client(url))
