@@ -98,7 +98,8 @@ func expectCloseToScale(_ actual: [[Float]], _ expected: [[Float]], tolerance: F
         let same3 = ConvolutionGeometry(kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)
         #expect(Tensor.winogradTransform(images: 32, inputChannels: 64, outputChannels: 32, outputHeight: 28, outputWidth: 28, geometry: same3) != nil)
         // One input channel, a stride, a 3×3 image (tiles overhang by half) or a small batch stay with patches.
-        #expect(Tensor.winogradTransform(images: 2, inputChannels: 64, outputChannels: 32, outputHeight: 28, outputWidth: 28, geometry: same3) == nil)
+        #expect(Tensor.winogradTransform(images: 1, inputChannels: 64, outputChannels: 32, outputHeight: 28, outputWidth: 28, geometry: same3) != nil)
+        #expect(Tensor.winogradTransform(images: 3, inputChannels: 64, outputChannels: 32, outputHeight: 16, outputWidth: 16, geometry: same3) == nil)
         #expect(Tensor.winogradTransform(images: 32, inputChannels: 1, outputChannels: 32, outputHeight: 28, outputWidth: 28, geometry: same3) == nil)
         #expect(Tensor.winogradTransform(images: 32, inputChannels: 128, outputChannels: 256, outputHeight: 3, outputWidth: 3, geometry: same3) == nil)
         var strided = same3
