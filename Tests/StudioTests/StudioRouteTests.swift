@@ -21,6 +21,9 @@ final class StudioFixture: Sendable {
     init() throws {
         root = NSTemporaryDirectory() + "imagegen-studio-tests-\(UUID().uuidString)"
         pngs = root + "-pngs"
+        // The runs live as long as the test process; they are removed when it exits.
+        studioFixtureFolders = [root, pngs]
+        atexit { for folder in studioFixtureFolders { try? FileManager.default.removeItem(atPath: folder) } }
         try FileManager.default.createDirectory(atPath: pngs, withIntermediateDirectories: true)
         for i in 0..<48 {
             try writeImage(Self.blob(i), to: String(format: "%@/img%03d.png", pngs, i))
@@ -76,6 +79,8 @@ final class StudioFixture: Sendable {
         try StudioServer(options: StudioServer.Options(runs: root, port: 0, bodyLimit: bodyLimit))
     }
 }
+
+nonisolated(unsafe) var studioFixtureFolders: [String] = []
 
 func dataURL(_ image: Image) throws -> String {
     "data:image/png;base64," + Data(try PNGCodec.encode(image)).base64EncodedString()
