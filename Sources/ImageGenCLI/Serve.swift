@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Experiments
 import Studio
 
@@ -17,6 +18,10 @@ struct Serve: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port): must be 0 to 65535") }
         guard bodyLimit > 0 else { throw ValidationError("--body-limit \(bodyLimit): must be positive") }
         guard !host.isEmpty else { throw ValidationError("--host is empty") }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: runs, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ValidationError("--runs \(runs): no such folder (train a run first, e.g. scripts/demo.sh writes runs/demo)")
+        }
     }
 
     func run() async throws {
